@@ -1,0 +1,215 @@
+"""The incidentkg ontology as data.
+
+`load()` reads the OWL and SHACL Turtle files beside this module once and exposes a small model of them
+(classes, properties, ranges, case sections) that every projection derives from: the case reader, the RDF
+build, the property graph and the visualisation all ask this module instead of keeping their own mapping.
+`validate()` runs the SHACL shapes over a data graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+
+HERE = Path(__file__).resolve().parent
+ONTOLOGY_FILE = HERE / "incidentkg.ttl"
+SHAPES_FILE = HERE / "shapes.ttl"
+
+IKG = Namespace("https://w3id.org/incidentkg/ontology#")
+ID = Namespace("https://w3id.org/incidentkg/id/")
+ONTOLOGY_IRI = URIRef("https://w3id.org/incidentkg/ontology")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+PREFIXES = {
+    "ikg": str(IKG),
+    "id": str(ID),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    iri: URIRef
+    name: str
+    labels: dict[str, str]
+    comments: dict[str, str]
+
+    def label(self, lang: str = "en") -> str:
+        return self.labels.get(lang) or next(iter(self.labels.values()), self.name)
+
+
+@dataclass(frozen=True)
+class ClassInfo(Term):
+    parents: tuple[str, ...] = ()  # direct ikg superclasses
+    section: str | None = None  # YAML case section, on top-level classes
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class PropertyInfo(Term):
+    kind: str = "datatype"  # "object" or "datatype"
+    range: URIRef | None = None  # a class IRI for object properties, a datatype IRI (or None = free text) else
+    domain: str | None = None
+    symmetric: bool = False
+    transitive: bool = False
+
+    @property
+    def is_object(self) -> bool:
+        return self.kind == "object"
+
+    @property
+    def range_name(self) -> str | None:
+        return local_name(self.range) if self.range is not None else None
+
+
+def local_name(iri: URIRef | str) -> str:
+    text = str(iri)
+    return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
+
+
+def _texts(graph: Graph, subject: URIRef, predicate: URIRef) -> dict[str, str]:
+    return {(o.language or ""): str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)}
+
+
+@dataclass
+class Ontology:
+    graph: Graph
+    shapes: Graph
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    properties: dict[str, PropertyInfo] = field(default_factory=dict)
+
+    def ancestors(self, name: str) -> list[str]:
+        """The class itself, then its ikg superclasses, nearest first."""
+        order, todo = [], [name]
+        while todo:
+            current = todo.pop(0)
+            if current not in order:
+                order.append(current)
+                todo.extend(self.classes[current].parents)
+        return order
+
+    def top_class(self, name: str) -> str:
+        """The root of `name`'s ikg class tree (Incident, Place, Agent, Statement, ...)."""
+        return self.ancestors(name)[-1]
+
+    def top_classes(self) -> list[str]:
+        return [c.name for c in self.classes.values() if not c.parents]
+
+    def descendants(self, name: str) -> list[str]:
+        return [c for c in self.classes if name in self.ancestors(c)]
+
+    def is_a(self, name: str, ancestor: str) -> bool:
+        return ancestor in self.ancestors(name)
+
+    def section_class(self, section: str) -> ClassInfo | None:
+        return next((c for c in self.classes.values() if c.section == section), None)
+
+    def sections(self) -> list[str]:
+        return [c.section for c in self.classes.values() if c.section]
+
+
+@cache
+def load() -> Ontology:
+    graph = Graph()
+    graph.parse(ONTOLOGY_FILE, format="turtle")
+    shapes = Graph()
+    shapes.parse(SHAPES_FILE, format="turtle")
+    onto = Ontology(graph=graph, shapes=shapes)
+
+    for cls in sorted(set(graph.subjects(RDF.type, OWL.Class))):
+        if not str(cls).startswith(str(IKG)):
+            continue
+        parents = tuple(
+            local_name(p) for p in sorted(graph.objects(cls, RDFS.subClassOf)) if str(p).startswith(str(IKG))
+        )
+        section = graph.value(cls, IKG.caseSection)
+        inline = graph.value(cls, IKG.inline)
+        onto.classes[local_name(cls)] = ClassInfo(
+            iri=cls,
+            name=local_name(cls),
+            labels=_texts(graph, cls, RDFS.label),
+            comments=_texts(graph, cls, RDFS.comment),
+            parents=parents,
+            section=str(section) if section is not None else None,
+            inline=bool(inline is not None and inline.toPython()),
+        )
+
+    for kind, owl_type in (("object", OWL.ObjectProperty), ("datatype", OWL.DatatypeProperty)):
+        for prop in sorted(set(graph.subjects(RDF.type, owl_type))):
+            types = set(graph.objects(prop, RDF.type))
+            domain = graph.value(prop, RDFS.domain)
+            onto.properties[local_name(prop)] = PropertyInfo(
+                iri=prop,
+                name=local_name(prop),
+                labels=_texts(graph, prop, RDFS.label),
+                comments=_texts(graph, prop, RDFS.comment),
+                kind=kind,
+                range=graph.value(prop, RDFS.range),
+                domain=local_name(domain) if domain is not None else None,
+                symmetric=OWL.SymmetricProperty in types,
+                transitive=OWL.TransitiveProperty in types,
+            )
+    return onto
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str | None = None
+
+
+def validate(data: Graph) -> list[Violation]:
+    """SHACL-validate `data` against the shapes; the ontology is mixed in so subclass targets apply."""
+    from pyshacl import validate as shacl_validate
+
+    onto = load()
+    _, report, _ = shacl_validate(
+        data,
+        shacl_graph=onto.shapes,
+        ont_graph=onto.graph,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    violations = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        violations.append(
+            Violation(
+                focus=str(report.value(result, SH.focusNode)),
+                path=local_name(path) if isinstance(path, URIRef) else None,
+                value=str(value) if value is not None else None,
+                message=str(report.value(result, SH.resultMessage) or "constraint violated"),
+                shape=str(report.value(result, SH.sourceShape) or ""),
+            )
+        )
+    violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
+    return violations
+
+
+__all__ = [
+    "ClassInfo",
+    "ID",
+    "IKG",
+    "ONTOLOGY_IRI",
+    "Ontology",
+    "PREFIXES",
+    "PropertyInfo",
+    "Violation",
+    "load",
+    "local_name",
+    "validate",
+]

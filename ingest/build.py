@@ -22,7 +22,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.serializers.nt import _nt_row
 
 from ..ontology import ID, IKG, ONTOLOGY_FILE, ONTOLOGY_IRI, PREFIXES, load, local_name, validate
-from .case import Record, read_cases, to_triples
+from .case import Record, case_files, read_cases, to_triples
 from .errors import GraphMissingError, InputError
 
 DEFAULT_OUT = Path("build")
@@ -245,11 +245,7 @@ def _summarise(store: ox.Store) -> tuple[dict[str, int], int, int]:
 
 
 def _manifest(summary: BuildSummary, inputs: list[Path]) -> dict:
-    digests = {}
-    for path in inputs:
-        files = sorted(p for p in Path(path).rglob("*") if p.is_file()) if Path(path).is_dir() else [Path(path)]
-        for file in files:
-            digests[str(file)] = hashlib.sha256(file.read_bytes()).hexdigest()
+    digests = {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in case_files(inputs)}
     return {
         "triples": summary.triples,
         "inferred": summary.inferred,

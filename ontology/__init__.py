@@ -170,14 +170,33 @@ class Violation:
     shape: str | None = None
 
 
+IKGS = Namespace("https://w3id.org/incidentkg/shapes#")
+
+
+@cache
+def _shapes_for(today: str) -> tuple[Graph, frozenset]:
+    """The shapes with each `ikgs:notInFuture` (a SPARQL component, portable to any SHACL engine) replaced by
+    the equivalent core `sh:maxInclusive today`, which pyshacl checks about ten times faster."""
+    shapes = Graph()
+    shapes += load().shapes
+    dated = frozenset(shapes.subjects(IKGS.notInFuture, Literal(True)))
+    for shape in dated:
+        shapes.remove((shape, IKGS.notInFuture, None))
+        shapes.add((shape, SH.maxInclusive, Literal(today, datatype=XSD.date)))
+    return shapes, dated
+
+
 def validate(data: Graph) -> list[Violation]:
     """SHACL-validate `data` against the shapes; the ontology is mixed in so subclass targets apply."""
+    import datetime as dt
+
     from pyshacl import validate as shacl_validate
 
     onto = load()
+    shapes, dated = _shapes_for(dt.date.today().isoformat())
     _, report, _ = shacl_validate(
         data,
-        shacl_graph=onto.shapes,
+        shacl_graph=shapes,
         ont_graph=onto.graph,
         inference="none",
         advanced=True,
@@ -187,12 +206,17 @@ def validate(data: Graph) -> list[Violation]:
     for result in report.subjects(RDF.type, SH.ValidationResult):
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
+        message = str(report.value(result, SH.resultMessage) or "constraint violated")
+        if report.value(result, SH.sourceShape) in dated and (
+            report.value(result, SH.sourceConstraintComponent) == SH.MaxInclusiveConstraintComponent
+        ):
+            message = f"date {value} lies in the future"
         violations.append(
             Violation(
                 focus=str(report.value(result, SH.focusNode)),
                 path=local_name(path) if isinstance(path, URIRef) else None,
                 value=str(value) if value is not None else None,
-                message=str(report.value(result, SH.resultMessage) or "constraint violated"),
+                message=message,
                 shape=str(report.value(result, SH.sourceShape) or ""),
             )
         )

@@ -1,0 +1,552 @@
+"""The HTML drawing: what is drawn (checked against an independent PyYAML reading of the case files), how it
+looks (class styles, contradiction and stance edges, legend, physics switched off after layout), that it is
+offline and escapes hostile text, and that it really renders in headless Chromium."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markupsafe
+import pytest
+import pyvis
+import yaml
+from typer.testing import CliRunner
+
+from incidentkg import queries
+from incidentkg.ingest.build import build, bundled_case
+from incidentkg.ingest.cli import app
+from incidentkg.ingest.errors import GraphMissingError, QueryError
+from incidentkg.ontology import load
+from incidentkg.viz import model, render
+
+runner = CliRunner()
+VIS_JS = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+RED, GREEN, ORANGE = "#d62728", "#2ca02c", "#ff7f0e"
+
+
+# ---------------------------------------------------------------- an independent reading of the YAML
+
+
+def en(value) -> str | None:
+    if isinstance(value, dict):
+        return value.get("en") or next(iter(value.values()))
+    return None if value is None else str(value)
+
+
+def as_list(value) -> list:
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+@pytest.fixture(scope="module")
+def case() -> dict[str, dict]:
+    """Every record of the bundled case by id, with its section; inline quantities get their built ids."""
+    records: dict[str, dict] = {}
+    for path in sorted(bundled_case().glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for section, items in doc.items():
+            if not isinstance(items, list):
+                continue
+            for item in items:
+                records[item["id"]] = {**item, "_section": section}
+                for index, q in enumerate(as_list(item.get("quantity")), start=1):
+                    records[f"{item['id']}/quantity/{index}"] = {**q, "_section": "quantity",
+                                                                 "_statement": item["id"]}
+    return records
+
+
+def section(case, name) -> dict[str, dict]:
+    return {k: v for k, v in case.items() if v["_section"] == name}
+
+
+# ---------------------------------------------------------------- reading a page back
+
+
+def data_of(page: str) -> dict:
+    block = re.search(r'<script type="application/json" id="ikg-data">(.*?)</script>', page, re.S)
+    assert block, "page has no data block"
+    return json.loads(block.group(1))
+
+
+class Elements(HTMLParser):
+    """Start tags with attributes, plus the text of <style> and <script> elements."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.styles: list[str] = []
+        self.scripts: list[tuple[dict, str]] = []
+        self._open: tuple[str, dict, list[str]] | None = None
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if "style" in attrs:
+            self.styles.append(attrs["style"] or "")
+        if tag in ("style", "script"):
+            self._open = (tag, attrs, [])
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[2].append(data)
+
+    def handle_endtag(self, tag):
+        if self._open and tag == self._open[0]:
+            text = "".join(self._open[2])
+            if tag == "style":
+                self.styles.append(text)
+            else:
+                self.scripts.append((self._open[1], text))
+        self._open = None
+
+
+@pytest.fixture(scope="module")
+def pages(bundled_graph, tmp_path_factory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("viz")
+    out = {
+        "whole": render(bundled_graph, out=folder / "whole.html"),
+        "incident": render(bundled_graph, incident="tanhuato-2015", out=folder / "incident.html"),
+        "query": render(bundled_graph, query="contradictions", params=["incident=tlatlaya-2014"],
+                        out=folder / "query.html"),
+    }
+    return {name: path.read_text(encoding="utf-8") for name, path in out.items()}
+
+
+def edges_by(data: dict) -> dict[tuple[str, str], dict]:
+    return {(e["from"], e["to"]): e for e in data["edges"]}
+
+
+# ---------------------------------------------------------------- what is drawn
+
+
+def test_whole_graph_draws_every_record_once(pages, case):
+    data = data_of(pages["whole"])
+    ids = [n["id"] for n in data["nodes"]]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == set(case)
+
+
+def test_contradictions_are_red_thick_dashed_and_labelled(pages, case):
+    expected = {frozenset((cid, other)) for cid, claim in section(case, "claims").items()
+                for other in as_list(claim.get("contradicts"))}
+    assert expected, "the bundled case has contradicting claims"
+    red = [e for e in data_of(pages["whole"])["edges"] if e.get("label") == "contradicts"]
+    assert {frozenset((e["from"], e["to"])) for e in red} == expected
+    assert len(red) == len(expected)  # symmetric: drawn once per pair, not once per direction
+    for edge in red:
+        assert edge["color"] == RED and edge["dashes"] is True and edge["width"] >= 3
+        assert edge["arrows"]["to"]["enabled"] is False
+
+
+def test_statement_claim_edges_coloured_by_stance(pages, case):
+    edges = edges_by(data_of(pages["whole"]))
+    stances = set()
+    for sid, statement in section(case, "statements").items():
+        if statement.get("claim"):
+            edge = edges[(sid, statement["claim"])]
+            stances.add(statement["stance"])
+            assert edge["color"] == {"asserts": GREEN, "denies": ORANGE}[statement["stance"]]
+            assert edge["label"] == statement["stance"]
+    assert stances == {"asserts", "denies"}
+
+
+def test_part_of_drawn_as_written_not_as_inferred_closure(pages, case):
+    # The build materialises partOf transitively; the drawing shows only the links the case states.
+    expected = {(pid, place["partOf"]) for pid, place in section(case, "places").items() if place.get("partOf")}
+    drawn = {(e["from"], e["to"]) for e in data_of(pages["whole"])["edges"]
+             if e.get("title", "").startswith('<div class="tip-head">part of</div>')}
+    assert drawn == expected
+
+
+def neighbourhood(case, incident: str) -> set[str]:
+    inc = case[incident]
+    ids = {incident, *as_list(inc.get("place")), *as_list(inc.get("participant"))}
+    claims = {c for c, r in section(case, "claims").items() if incident in as_list(r.get("incident"))}
+    claims |= {o for c in set(claims) for o in as_list(case[c].get("contradicts"))}
+    claims |= {c for c, r in section(case, "claims").items() if set(as_list(r.get("contradicts"))) & claims}
+    statements = {s for s, r in section(case, "statements").items()
+                  if incident in as_list(r.get("incident")) or r.get("claim") in claims}
+    documents = set(as_list(inc.get("source")))
+    for s in statements:
+        ids |= set(as_list(case[s].get("speaker")))
+        ids |= {f"{s}/quantity/{i}" for i in range(1, len(as_list(case[s].get("quantity"))) + 1)}
+        documents |= set(as_list(case[s].get("reportedIn")))
+    for c in claims:
+        documents |= set(as_list(case[c].get("source")))
+    for d in documents:
+        ids |= set(as_list(case[d].get("publisher")))
+    return ids | claims | statements | documents
+
+
+def test_incident_neighbourhood(pages, case):
+    nodes = {n["id"] for n in data_of(pages["incident"])["nodes"]}
+    assert nodes == neighbourhood(case, "tanhuato-2015")
+    assert "tlatlaya-2014" not in nodes and "apatzingan-2015" not in nodes
+    assert "insightcrime" in nodes  # the outlet of the brief the project grew from
+
+
+def test_query_view_draws_the_records_in_the_rows_and_edges_among_them(pages, bundled_graph, case):
+    rows = queries.run("contradictions", ["incident=tlatlaya-2014"], bundled_graph).rows
+    expected = {cell for row in rows for cell in row.values() if isinstance(cell, str) and cell in case}
+    data = data_of(pages["query"])
+    nodes = {n["id"] for n in data["nodes"]}
+    assert nodes == expected and "tlatlaya-15-executed" in nodes
+    assert all(e["from"] in nodes and e["to"] in nodes for e in data["edges"])
+    drawn = {frozenset((e["from"], e["to"])) for e in data["edges"] if e.get("label") == "contradicts"}
+    assert {frozenset((r["claim_a"], r["claim_b"])) for r in rows} <= drawn
+
+
+# ---------------------------------------------------------------- labels, tooltips, legend
+
+
+def test_labels(pages, case):
+    nodes = {n["id"]: n for n in data_of(pages["whole"])["nodes"]}
+    # "42 killed (CJNG)": value, category, party abbreviation
+    rubido = [k for k, q in section(case, "quantity").items()
+              if q.get("value") == 42 and q["category"] == "killed" and q.get("party") == "cjng"]
+    assert rubido and all(nodes[k]["label"] == "42 killed (CJNG)" for k in rubido)
+    for sid, statement in section(case, "statements").items():
+        speaker = en(case[statement["speaker"]]["name"])
+        assert html.unescape(nodes[sid]["title"]).startswith(f'<div class="tip-head">{speaker}, {statement["date"]}')
+        assert nodes[sid]["label"].startswith(f"{speaker}, {statement['date']}"[:40])
+    assert nodes["tanhuato-2015"]["label"] == en(case["tanhuato-2015"]["name"])
+
+
+def test_statement_tooltip_shows_provenance(pages, case):
+    nodes = {n["id"]: n for n in data_of(pages["whole"])["nodes"]}
+    seen_url = False
+    for sid, statement in section(case, "statements").items():
+        tip = nodes[sid]["title"]
+        docs = [case[d] for d in as_list(statement["reportedIn"])]
+        lang, quote = next(iter(statement["quote"].items()))
+        outlets = dict.fromkeys(en(case[p]["name"]) for d in docs for p in as_list(d.get("publisher")))
+        expected = [
+            ("speaker", en(case[statement["speaker"]]["name"])),
+            ("outlet", ", ".join(outlets)),
+            *(("document", en(d["title"])) for d in docs),
+            ("date", str(statement["date"])),
+            ("quote", f"[{lang}] {' '.join(quote.split())}"[:200]),
+            ("stance", statement["stance"]),
+            *(("URL", d.get("url", "(not recorded)")) for d in docs),
+        ]
+        for field, value in expected:
+            assert f"<th>{field}</th><td>{html.escape(value)}" in tip, (sid, field)
+        # in that order: who, where, when, what, and the link last
+        positions = [tip.index(f"<th>{field}</th><td>{html.escape(value)}") for field, value in expected]
+        assert positions == sorted(positions), sid
+        seen_url |= any("url" in d for d in docs)
+    assert seen_url
+
+
+def test_other_tooltips_show_source_document_url_and_date(pages, case):
+    nodes = {n["id"]: n for n in data_of(pages["whole"])["nodes"]}
+    incident = case["tanhuato-2015"]
+    tip = nodes["tanhuato-2015"]["title"]
+    assert "<th>id</th><td>tanhuato-2015</td>" in tip and "raid (incident)" in tip
+    for doc_id in as_list(incident["source"]):
+        doc = case[doc_id]
+        assert f"<th>source document</th><td>{html.escape(en(doc['title']))}</td>" in tip
+        assert f"<th>published</th><td>{doc['published']}</td>" in tip
+        assert f"<th>URL</th><td>{html.escape(doc.get('url', '(not recorded)'))}</td>" in tip
+    # a quantity carries the provenance of the statement that put it forward
+    qid = next(k for k, q in section(case, "quantity").items() if case[q["_statement"]]["reportedIn"])
+    statement = case[case[qid]["_statement"]]
+    assert f"<th>date</th><td>{statement['date']}</td>" in nodes[qid]["title"]
+
+
+def test_legend_lists_every_top_class_with_distinct_styles(pages):
+    onto = load()
+    tops = onto.top_classes()
+    assert {"Incident", "Place", "Agent", "Post", "Document", "Statement", "Claim", "Quantity",
+            "IdentityLink"} <= set(tops)
+    page = pages["whole"]
+    nodes = data_of(page)["nodes"]
+    styles = {}
+    for node in nodes:
+        styles.setdefault(node["group_class"], set()).add((node["shape"], node["color"]))
+    assert all(len(s) == 1 for s in styles.values())  # one style per top class, subclasses included
+    assert len({next(iter(s)) for s in styles.values()}) == len(styles)  # and distinct between classes
+    for name in tops:
+        assert f'data-class="{name}"' in page
+        assert html.escape(onto.classes[name].label("en")[1:]) in page
+    for label in ("contradicts", "statement asserts claim", "statement denies claim"):
+        assert label in page
+
+
+def test_physics_stabilises_then_stops(pages):
+    page = pages["incident"]
+    stabilization = data_of(page)["options"]["physics"]["stabilization"]
+    assert stabilization["enabled"] is True and stabilization["iterations"] > 0
+    app_js = (Path(model.__file__).parent / "assets" / "app.js").read_text(encoding="utf-8")
+    assert app_js in page
+    assert re.search(r'once\("stabilizationIterationsDone", stopPhysics\)', app_js)
+    assert re.search(r"function stopPhysics\(\) \{\s*network\.setOptions\(\{ physics: false \}\)", app_js)
+
+
+# ---------------------------------------------------------------- offline and escaping
+
+RESOURCE_ATTRS = {"src", "href", "srcset", "action", "formaction", "data", "poster", "background", "ping",
+                  "manifest", "xlink:href", "codebase", "archive", "longdesc", "usemap"}
+
+
+def assert_offline(page: str) -> None:
+    """No resource of the page can come from anywhere but the file itself."""
+    elements = Elements(page)
+    for tag, attrs in elements.tags:
+        assert tag not in ("link", "iframe", "frame", "object", "embed", "base", "img", "audio", "video",
+                           "source", "track", "applet"), tag
+        for name, value in attrs.items():
+            if name in RESOURCE_ATTRS:
+                assert (value or "").startswith(("data:", "#")), (tag, name, value)
+    for css in elements.styles:
+        assert "@import" not in css
+        for target in re.findall(r"url\(\s*['\"]?([^'\")\s]*)", css):
+            assert target.startswith("data:"), target
+    # The browser enforces it too: the policy allows no host, scripts only by hash.
+    policy = next(a["content"] for t, a in elements.tags
+                  if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in policy
+    assert not re.search(r"https?:|//|\*|unsafe-eval", policy)
+    scripts = elements.scripts
+    executable = [text for attrs, text in scripts if attrs.get("type") != "application/json"]
+    assert len(scripts) == 3 and len(executable) == 2
+    script_src = re.search(r"script-src ([^;]*)", policy).group(1).split()
+    assert sorted(script_src) == sorted(
+        "'sha256-" + base64.b64encode(hashlib.sha256(t.encode()).digest()).decode() + "'" for t in executable
+    )
+    # Outside the data block and the unmodified vis-network library, no URL of any kind appears; inside
+    # the library, URLs sit in its licence comment and the SVG namespace, never where something is loaded.
+    vis = VIS_JS.read_text(encoding="utf-8")
+    assert vis in page
+    rest = re.sub(r'<script type="application/json" id="ikg-data">.*?</script>', "", page, flags=re.S)
+    rest = rest.replace(vis, "")
+    for needle in ("http://", "https://", "//cdn", "www.", "@import", "import(", "importScripts", "fetch("):
+        assert needle not in rest, needle
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?:|url\(\s*["']?https?:|import\s*\(""", vis)
+
+
+def assert_urls_only_in_tooltips(page: str) -> None:
+    def walk(value, key=None):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str) and re.search(r"[a-z]+:(//)?\S", value) and "://" in value:
+            assert key == "title", (key, value)
+
+    walk(data_of(page))
+
+
+def test_pages_are_offline(pages, case):
+    for page in pages.values():
+        assert_offline(page)
+        assert_urls_only_in_tooltips(page)
+    # document URLs are there, as data: escaped inside tooltip HTML, JSON-escaped in the file
+    url = case["insightcrime-2015-05-25"]["url"]
+    titles = " ".join(n["title"] for n in data_of(pages["whole"])["nodes"])
+    assert html.escape(url) in titles
+
+
+XSS = {
+    "script": "<script>alert(1)</script>",
+    "img": "\"><img src=x onerror=document.body.setAttribute('data-pwned','img')>",
+    "close": "</script><script>document.body.setAttribute('data-pwned','close')</script>",
+    "comment": "<!-- <script> ]]> '\u2028\u2029 & &amp;",
+    "url": "https://example.org/a?b=1&c=\"><svg/onload=document.body.setAttribute('data-pwned','url')>",
+}
+
+
+def evil_case() -> dict:
+    x = XSS
+    return {
+        "case": "evil",
+        "sources": [{"id": "doc", "type": "Article", "title": {"en": x["img"]}, "publisher": "outlet",
+                     "published": "2015-05-23", "url": x["url"], "language": "es",
+                     "description": {"en": x["comment"]}}],
+        "agents": [
+            {"id": "outlet", "type": "NewsOutlet", "name": x["script"], "source": "doc"},
+            {"id": "force", "type": "ArmedForce", "name": {"en": x["img"], "es": x["close"]},
+             "abbreviation": x["script"], "source": "doc"},
+        ],
+        "places": [{"id": "here", "type": "State", "name": x["comment"], "source": "doc"}],
+        "incidents": [{"id": "inc", "type": "Raid", "name": {"en": x["close"]}, "startDate": "2015-05-22",
+                       "place": "here", "participant": ["force"], "source": "doc"}],
+        "claims": [{"id": "c1", "incident": "inc", "text": {"en": x["script"]}, "contradicts": "c2"},
+                   {"id": "c2", "incident": "inc", "text": {"en": x["img"]}}],
+        "statements": [{"id": "s1", "speaker": "force", "reportedIn": "doc", "date": "2015-05-22",
+                        "quote": {"es": x["close"]}, "stance": "denies", "claim": "c1", "incident": "inc",
+                        "quantity": [{"category": "killed", "party": "force", "value": 1,
+                                      "description": {"en": x["img"]}}]}],
+    }
+
+
+@pytest.fixture(scope="module")
+def evil_page(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("evil")
+    case_file = folder / "evil.yaml"
+    case_file.write_text(yaml.safe_dump(evil_case(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    build([case_file], folder / "build")
+    return render(folder / "build", incident="inc", out=folder / "evil.html")
+
+
+def test_hostile_text_is_escaped_once(evil_page):
+    page = evil_page.read_text(encoding="utf-8")
+    for payload in XSS.values():
+        assert payload not in page
+    assert "<img" not in page and "data-pwned','img')>" not in page and "\u2028" not in page
+    assert_offline(page)
+    data = data_of(page)
+    assert len(data["nodes"]) == 9
+    for item in data["nodes"] + data["edges"]:
+        # tooltip HTML: only our own markup, every hostile character an entity, nothing double-escaped
+        tags = set(re.findall(r"<\s*/?\s*([a-zA-Z0-9]+)", item["title"]))
+        assert tags <= {"div", "table", "tr", "th", "td", "br"}, tags
+        assert "&amp;lt;" not in item["title"]
+    tips = " ".join(n["title"] for n in data["nodes"])
+    for payload in XSS.values():
+        assert html.escape(" ".join(payload.split())) in tips
+    # canvas labels are drawn as text, not HTML: they keep the raw characters (JSON-escaped in the file)
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    assert labels["outlet"] == XSS["script"]
+    assert labels["s1/quantity/1"] == f"1 killed ({XSS['script']})"
+
+
+def test_hostile_text_in_page_heading_is_escaped(evil_page):
+    page = evil_page.read_text(encoding="utf-8")
+    heading = str(markupsafe.escape(f"incidentkg: {XSS['close']}"))
+    assert f"<title>{heading}</title>" in page and f"<h1>{heading}</h1>" in page
+
+
+# ---------------------------------------------------------------- engines and errors
+
+
+def test_cypher_engine_until_queries_take_one(bundled_graph, monkeypatch, tmp_path):
+    calls = []
+
+    def run_without_engine(name, params=None, graph_dir=None):
+        calls.append((name, params))
+        return queries.Result(["x"], [{"x": "tanhuato-2015"}])
+
+    monkeypatch.setattr(queries, "run", run_without_engine)
+    with pytest.raises(QueryError, match="cypher engine not available"):
+        render(bundled_graph, query="timeline", engine="cypher", out=tmp_path / "q.html")
+    assert calls == [] and not (tmp_path / "q.html").exists()
+    render(bundled_graph, query="timeline", out=tmp_path / "q.html")
+    assert calls == [("timeline", [])] and (tmp_path / "q.html").exists()
+    calls.clear()
+
+    def run_with_engine(name, params=None, graph_dir=None, engine="sparql"):
+        calls.append((name, params, engine))
+        return queries.Result(["x"], [{"x": "tanhuato-2015"}])
+
+    monkeypatch.setattr(queries, "run", run_with_engine)
+    result = model.run_query("timeline", ["incident=tanhuato-2015"], bundled_graph, "cypher")
+    assert calls == [("timeline", ["incident=tanhuato-2015"], "cypher")] and result.rows
+
+
+def test_errors(bundled_graph, tmp_path):
+    with pytest.raises(QueryError, match=r"unknown incident 'nope' \(known: apatzingan-2015, tanhuato-2015, "):
+        render(bundled_graph, incident="nope", out=tmp_path / "a.html")
+    with pytest.raises(QueryError, match="'insightcrime' is a NewsOutlet, not an incident"):
+        render(bundled_graph, incident="insightcrime", out=tmp_path / "a.html")
+    with pytest.raises(QueryError, match="not both"):
+        render(bundled_graph, incident="tanhuato-2015", query="timeline", out=tmp_path / "a.html")
+    with pytest.raises(QueryError, match="--param only applies together with --query"):
+        render(bundled_graph, incident="tanhuato-2015", params=["incident=x"], out=tmp_path / "a.html")
+    with pytest.raises(QueryError, match="unknown engine"):
+        render(bundled_graph, query="timeline", engine="gremlin", out=tmp_path / "a.html")
+    with pytest.raises(GraphMissingError):
+        render(tmp_path / "nothing", out=tmp_path / "a.html")
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even a temporary file
+
+
+def test_cli(bundled_graph, tmp_path):
+    result = runner.invoke(app, ["viz", "--help"])
+    assert result.exit_code == 0
+    for option in ("--incident", "--query", "--param", "--engine", "--out", "--graph"):
+        assert option in result.output
+
+    out = tmp_path / "sub" / "t.html"
+    result = runner.invoke(app, ["viz", "-g", str(bundled_graph), "-i", "tanhuato-2015", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out) and out.stat().st_size > 100_000
+
+    result = runner.invoke(app, ["viz", "-g", str(bundled_graph), "-q", "contradictions",
+                                 "-p", "incident=tlatlaya-2014", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(tmp_path / "query-contradictions.html")
+
+    result = runner.invoke(app, ["viz", "-g", str(bundled_graph), "-i", "nope", "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "unknown incident 'nope'" in result.output
+    result = runner.invoke(app, ["viz", "-g", str(tmp_path / "missing")])
+    assert result.exit_code == 3 and "no built graph" in result.output
+    assert not (tmp_path / "x.html").exists()
+
+
+# ---------------------------------------------------------------- a real browser
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def dump_dom(pages: list[Path], profile: Path) -> list[str]:
+    """Load each page in headless Chromium (in parallel), let its timers run, return the DOM after JS."""
+    binary = chromium()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (apt-get install chromium)")
+        pytest.skip("chromium is not installed and CI is unset")
+    procs = []
+    for index, page in enumerate(pages):
+        procs.append(subprocess.Popen(
+            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+             f"--user-data-dir={profile}/{index}", "--virtual-time-budget=20000", "--window-size=1400,900",
+             "--dump-dom", page.resolve().as_uri()],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        ))
+    doms = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0
+        doms.append(out)
+    return doms
+
+
+def test_renders_in_chromium(pages, evil_page, tmp_path):
+    incident = tmp_path / "incident.html"
+    incident.write_text(pages["incident"], encoding="utf-8")
+    # The hostile page without its CSP: escaping alone must keep the payloads inert. As a control, the same
+    # page with one tooltip left unescaped must trip the detector, proving the check can fail.
+    evil = evil_page.read_text(encoding="utf-8")
+    no_csp = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", evil)
+    escaped_img = html.escape(XSS["img"]).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    assert escaped_img in no_csp
+    raw_img = json.dumps(XSS["img"])[1:-1].replace("<", "\\u003c").replace(">", "\\u003e")
+    control = no_csp.replace(escaped_img, raw_img, 1)
+    (tmp_path / "evil.html").write_text(no_csp, encoding="utf-8")
+    (tmp_path / "control.html").write_text(control, encoding="utf-8")
+    dom, evil_dom, control_dom = dump_dom(
+        [incident, tmp_path / "evil.html", tmp_path / "control.html"], tmp_path / "profile"
+    )
+    nodes = len(data_of(pages["incident"])["nodes"])
+    assert "<canvas" in dom and 'id="ikg-legend"' in dom
+    assert 'data-network="ready"' in dom and 'data-stabilized="true"' in dom
+    assert f"{nodes} nodes," in dom and "laying out" not in dom  # status line updated after layout
+    assert "<canvas" in evil_dom and 'data-stabilized="true"' in evil_dom
+    assert "data-pwned=\"" not in evil_dom  # the text is there, escaped; the attribute is not
+    assert 'data-pwned="img"' in control_dom

@@ -198,10 +198,11 @@ public final class Neo4jLauncher {
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
-                // Fast stop: the Bolt server otherwise idles ~5 s on shutdown waiting for connections.
+                // Fast stop: by default the Bolt server idles ~5 s on shutdown waiting for its
+                // connections and worker threads, which a throw-away test server does not need.
                 .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(5))
-                .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofMillis(500))
-                .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1));
+                .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofMillis(200))
+                .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofMillis(200));
     }
 
     private static int boundBoltPort(DatabaseManagementService dbms) {

@@ -1,0 +1,695 @@
+"""Cypher engines for the saved queries: Ladybug (embedded, the maintained Kuzu fork) and Neo4j (official driver).
+
+Both hold the property graph of `incidentkg.ontology.projection`. The saved `.cypher` queries are written in
+Neo4j's dialect; `to_ladybug()` is the one place that bridges Ladybug's gaps:
+
+- labels: a Ladybug node has exactly one label (its table, the top-level class), so `(n:Raid)`,
+  `(n:Agent:Organization)` or `(n:Person|Organization)` become the table label plus a `n.kind IN [...]`
+  condition derived from the ontology;
+- label conditions (`WHERE n:Person`, `CASE WHEN n:Organization`) become `kind` conditions too;
+- `type(r)` is `label(r)`, and relationship tables whose name would clash with a node table (Ladybug's
+  catalog is case-insensitive: CLAIM vs Claim) carry a suffix that patterns and `type(r)` hide;
+- lists and strings count from 1 (`xs[0]` -> `xs[1]`, `substring(s, 0, 2)` -> `substring(s, 1, 2)`),
+  `round(x)` needs a precision (`round(x, 0)`), `reduce(acc = i, x IN xs | ...)` is a `list_reduce` and
+  `toString`/`toInteger`/`toFloat` are `to_string`/`to_int64`/`to_double`;
+- there is no `SET n += map`: it becomes one `SET n.k = ...` per key;
+- property maps in MATCH patterns become WHERE conditions, and `MATCH (a {..}), (b {..})` becomes
+  `MATCH (a) WHERE .. MATCH (b) WHERE ..`, which Ladybug plans as index lookups rather than a filtered product;
+- a null parameter cannot be typed by Ladybug's binder, so it is written as the literal NULL (the only value
+  ever inlined; every other value stays a parameter).
+
+The Ladybug database is generated from the ontology and bulk-loaded with COPY FROM Arrow tables. It is cached
+inside the build folder (<build>/ladybug), made by `incidentkg build` or on first use, and rebuilt when the build
+or the schema changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..ingest.errors import QueryError
+from ..ontology.projection import LADYBUG_SUFFIX, GraphModel, PropertyGraph, from_build, model
+
+LADYBUG_DIR = "ladybug"
+LADYBUG_DB = "graph.lbug"
+STAMP = "stamp.json"
+Progress = Callable[[str, int, int], None]
+
+# ---------------------------------------------------------------- tokens
+
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+)
+    |(?P<comment>//[^\n]*|/\*.*?\*/)
+    |(?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+    |(?P<quoted>`(?:[^`]|``)*`)
+    |(?P<param>\$(?:\w+|`(?:[^`]|``)*`))
+    |(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+    |(?P<word>[A-Za-z_][A-Za-z_0-9]*)
+    |(?P<op>\+=|<>|<=|>=|=~|->|<-|\.\.|\S)""",
+    re.S | re.X,
+)
+OPEN, CLOSE = ("(", "[", "{"), (")", "]", "}")
+# Keywords that end a MATCH pattern (or its WHERE) at the same nesting depth.
+CLAUSE_WORDS = {
+    "MATCH", "OPTIONAL", "WITH", "RETURN", "UNWIND", "CALL", "ORDER", "SKIP", "LIMIT", "UNION", "CREATE",
+    "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH",
+}
+
+
+@dataclass
+class Tok:
+    kind: str
+    text: str
+
+    def word(self, *words: str) -> bool:
+        return self.kind == "word" and self.text.upper() in words
+
+
+def tokenize(text: str) -> list[Tok]:
+    return [Tok(m.lastgroup or "op", m.group(0)) for m in _TOKEN.finditer(text)]
+
+
+def _text(tokens: list[Tok]) -> str:
+    return "".join(t.text for t in tokens)
+
+
+def _significant(tokens: list[Tok]) -> list[int]:
+    return [i for i, t in enumerate(tokens) if t.kind not in ("ws", "comment")]
+
+
+def _next_sig(tokens: list[Tok], i: int) -> int | None:
+    return next((j for j in range(i + 1, len(tokens)) if tokens[j].kind not in ("ws", "comment")), None)
+
+
+def _prev_sig(tokens: list[Tok], i: int) -> int | None:
+    return next((j for j in range(i - 1, -1, -1) if tokens[j].kind not in ("ws", "comment")), None)
+
+
+def _matching(tokens: list[Tok], i: int) -> int:
+    """Index of the bracket closing the one at i."""
+    depth = 0
+    for j in range(i, len(tokens)):
+        if tokens[j].kind == "op" and tokens[j].text in OPEN:
+            depth += 1
+        elif tokens[j].kind == "op" and tokens[j].text in CLOSE:
+            depth -= 1
+            if depth == 0:
+                return j
+    raise QueryError("unbalanced brackets in Cypher query")
+
+
+def _split_top(tokens: list[Tok], sep: str = ",") -> list[list[Tok]]:
+    parts: list[list[Tok]] = [[]]
+    depth = 0
+    for tok in tokens:
+        if tok.kind == "op" and tok.text in OPEN:
+            depth += 1
+        elif tok.kind == "op" and tok.text in CLOSE:
+            depth -= 1
+        if depth == 0 and tok.kind == "op" and tok.text == sep:
+            parts.append([])
+        else:
+            parts[-1].append(tok)
+    return parts
+
+
+# ---------------------------------------------------------------- Neo4j dialect -> Ladybug dialect
+
+
+def _ident(tok: Tok) -> str:
+    return tok.text[1:-1].replace("``", "`") if tok.kind == "quoted" else tok.text
+
+
+def _map_entries(tokens: list[Tok]) -> list[tuple[str, str]] | None:
+    """`k: expr, ...` (the inside of a map literal) -> [(k, expr text)]; None when it is not that shape."""
+    entries = []
+    for entry in _split_top(tokens):
+        sig = _significant(entry)
+        if not sig:
+            continue
+        if len(sig) < 3 or entry[sig[0]].kind not in ("word", "quoted") or entry[sig[1]].text != ":":
+            return None
+        entries.append((entry[sig[0]].text, _text(entry[sig[1] + 1:]).strip()))
+    return entries
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+class _Rewriter:
+    def __init__(self, graph: GraphModel):
+        self.graph = graph
+        self.counter = 0
+
+    def fresh(self) -> str:
+        self.counter += 1
+        return f"_lb{self.counter}"
+
+    def element(self, inner: list[Tok], node: bool) -> tuple[str, list[str]] | None:
+        """Rewrite the inside of a node `( )` or relationship `[ ]` pattern: returns (new inside, conditions),
+        or None when nothing needs to change (or the form is not one this translator knows)."""
+        sig = _significant(inner)
+        i, var = 0, None
+        if i < len(sig) and inner[sig[i]].kind in ("word", "quoted"):
+            var = inner[sig[i]].text
+            i += 1
+        label_toks: list[Tok] = []
+        while i < len(sig):
+            tok = inner[sig[i]]
+            if tok.text in (":", "|", "&") or (label_toks and label_toks[-1].text in (":", "|", "&")
+                                               and tok.kind in ("word", "quoted")):
+                label_toks.append(tok)
+                i += 1
+            else:
+                break
+        labels_text = original = "".join(t.text for t in label_toks)
+        props = i < len(sig) and inner[sig[i]].text == "{" and _matching(inner, sig[i]) == sig[-1]
+        rest = "" if props or i == len(sig) else _text(inner[sig[i]:]).strip()
+        conditions: list[str] = []
+        if not node:  # relationship types whose Ladybug table carries the clash suffix; `*1..3` etc. kept
+            rels = self.graph.relationships
+            labels_text = "".join(
+                rels[_ident(t)].table if t.kind in ("word", "quoted") and _ident(t) in rels else t.text
+                for t in label_toks
+            )
+            if rest:
+                return (f"{var or ''}{labels_text}{rest}", []) if labels_text != original else None
+        elif rest:
+            return None  # e.g. a WHERE inside the node pattern: not a form handled here
+        if node and label_toks:
+            relabelled = self.labels(label_toks)
+            if relabelled is not None:
+                labels_text, kinds = relabelled
+                if kinds is not None:
+                    var = var or self.fresh()
+                    conditions.append(f"{var}.kind IN [{', '.join(map(_literal, kinds))}]" if kinds else "false")
+        if props:
+            entries = _map_entries(inner[sig[i] + 1: sig[-1]])
+            if entries is None:
+                return None
+            var = var or self.fresh()
+            conditions += [f"{var}.{key} = ({value})" if " " in value else f"{var}.{key} = {value}"
+                           for key, value in entries]
+        if not conditions and labels_text == original:
+            return None
+        return f"{var or ''}{labels_text}", conditions
+
+    def labels(self, toks: list[Tok]) -> tuple[str, list[str] | None] | None:
+        """Label expression -> (Ladybug label text, kinds to require or None). None: leave it unchanged."""
+        names = [_ident(t) for t in toks if t.kind in ("word", "quoted")]
+        ops = {t.text for t in toks if t.text in ("|", "&")}
+        colons = sum(1 for t in toks if t.text == ":")
+        if any(n not in self.graph.top for n in names):
+            return None  # not an ontology class: Ladybug reports it
+        if "|" in ops and ("&" in ops or colons not in (1, len(names))):
+            return None  # mixed conjunction and disjunction: not supported here
+        tables = list(dict.fromkeys(self.graph.label_of(n) for n in names))
+        if "|" in ops:  # any of the classes
+            kinds = {k for n in names for k in self.graph.kinds(n)}
+        else:  # all of the classes: a single table, and an empty kind set when the tops differ
+            kinds = set.intersection(*(set(self.graph.kinds(n)) for n in names))
+            tables = tables[:1]
+        every = {k for t in tables for k in self.graph.labels[t].classes}
+        return ":" + "|".join(tables), (None if kinds == every else sorted(kinds))
+
+    def match_clause(self, tokens: list[Tok], start: int) -> tuple[int, int, str] | None:
+        """Rewrite the MATCH clause whose MATCH keyword is at `start`: (first index, end index, new text)."""
+        optional = False
+        first = start
+        prev = _prev_sig(tokens, start)
+        if prev is not None and tokens[prev].word("OPTIONAL"):
+            optional, first = True, prev
+        depth, i, where, end = 0, start + 1, None, len(tokens)
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.kind == "op" and tok.text in OPEN:
+                depth += 1
+            elif tok.kind == "op" and tok.text in CLOSE:
+                depth -= 1
+                if depth < 0:
+                    end = i
+                    break
+            elif depth == 0 and tok.kind == "word":
+                upper = tok.text.upper()
+                if upper == "WHERE" and where is None:
+                    where = i
+                elif upper in CLAUSE_WORDS:
+                    end = i
+                    break
+            i += 1
+        pattern = tokens[start + 1: where if where is not None else end]
+        where_text = _text(tokens[where + 1: end]).strip() if where is not None else ""
+        parts, part_conditions, changed = [], [], False
+        for part in _split_top(pattern):
+            new_part, conditions = [], []
+            j = 0
+            while j < len(part):
+                tok = part[j]
+                if tok.kind == "op" and tok.text in "([":
+                    close = _matching(part, j)
+                    result = self.element(part[j + 1: close], node=tok.text == "(")
+                    if result is None:
+                        new_part.extend(part[j: close + 1])
+                    else:
+                        changed = True
+                        inside, conds = result
+                        new_part.append(Tok("op", f"{tok.text}{inside}{part[close].text}"))
+                        conditions.extend(conds)
+                    j = close + 1
+                    continue
+                new_part.append(tok)
+                j += 1
+            parts.append(_text(new_part).strip())
+            part_conditions.append(conditions)
+        if not changed:
+            return None
+        keyword = "OPTIONAL MATCH" if optional else "MATCH"
+        trailing = " " if end < len(tokens) else ""
+        if not optional and len(parts) > 1 and any(part_conditions):
+            clauses = []
+            for index, (part, conds) in enumerate(zip(parts, part_conditions)):
+                if index == len(parts) - 1 and where_text:
+                    conds = conds + [f"({where_text})"]
+                clauses.append(f"MATCH {part}" + (f" WHERE {' AND '.join(conds)}" if conds else ""))
+            return first, end, " ".join(clauses) + trailing
+        conds = [c for cs in part_conditions for c in cs] + ([f"({where_text})"] if where_text else [])
+        text = f"{keyword} {', '.join(parts)}" + (f" WHERE {' AND '.join(conds)}" if conds else "")
+        return first, end, text + trailing
+
+
+RENAMED = {"tostring": "to_string", "tointeger": "to_int64", "tofloat": "to_double"}
+EXPRESSION_WORDS = CLAUSE_WORDS - {"MATCH", "MERGE", "CREATE"} | {"WHERE"}
+
+
+def _kinds(graph: GraphModel, toks: list[Tok]) -> list[str] | None:
+    """The `kind` values a label expression (`:A:B`, `:A&B`, `:A|B`) admits; None if it names no class."""
+    names = [_ident(t) for t in toks if t.kind in ("word", "quoted")]
+    if not names or any(n not in graph.top for n in names):
+        return None
+    sets = [set(graph.kinds(n)) for n in names]
+    return sorted(set.union(*sets) if any(t.text == "|" for t in toks) else set.intersection(*sets))
+
+
+def _label_predicates(tokens: list[Tok], graph: GraphModel) -> None:
+    """`n:Label` used as a condition (WHERE n:Person, CASE WHEN n:Organization ...) -> `(n.kind IN [...])`.
+    Node patterns (after MATCH, MERGE, CREATE) and map literals are left alone."""
+    modes = ["expr"]
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.word("MATCH", "MERGE", "CREATE"):
+            modes[-1] = "pattern"
+        elif tok.kind == "word" and tok.text.upper() in EXPRESSION_WORDS:
+            modes[-1] = "expr"
+        elif tok.kind == "op" and tok.text in OPEN:
+            prev = _prev_sig(tokens, i)
+            subquery = prev is not None and tokens[prev].word("EXISTS", "COUNT", "COLLECT")
+            modes.append("map" if tok.text == "{" and not subquery else "expr" if subquery else modes[-1])
+        elif tok.kind == "op" and tok.text in CLOSE and len(modes) > 1:
+            modes.pop()
+        elif modes[-1] == "expr" and tok.kind in ("word", "quoted"):
+            j = _next_sig(tokens, i)
+            if j is not None and tokens[j].text == ":":
+                label_toks, k = [], j
+                while k is not None and (tokens[k].text in (":", "|", "&") or tokens[k].kind in ("word", "quoted")
+                                         and label_toks and label_toks[-1].text in (":", "|", "&")):
+                    label_toks.append(tokens[k])
+                    last, k = k, _next_sig(tokens, k)
+                kinds = _kinds(graph, label_toks)
+                if kinds is not None:
+                    text = f"({tok.text}.kind IN [{', '.join(map(_literal, kinds))}])" if kinds else "false"
+                    tokens[i: last + 1] = tokenize(text)
+        i += 1
+
+
+def _rewrite_calls(tokens: list[Tok]) -> None:
+    """Functions Ladybug names or counts differently. Last call first, so nested calls are rewritten before
+    the call around them is re-read."""
+    for i in range(len(tokens) - 1, -1, -1):
+        tok, nxt, prev = tokens[i], _next_sig(tokens, i), _prev_sig(tokens, i)
+        if tok.kind != "word" or nxt is None or tokens[nxt].text != "(":
+            continue
+        if prev is not None and tokens[prev].text in (".", ":"):
+            continue
+        name = tok.text.lower()
+        if name in RENAMED:
+            tok.text = RENAMED[name]
+            continue
+        if name not in ("type", "round", "substring", "reduce"):
+            continue
+        close = _matching(tokens, nxt)
+        parts = _split_top(tokens[nxt + 1: close])
+        args = [_text(p).strip() for p in parts]
+        if name == "type":
+            new = f"regexp_replace(label({args[0]}), {_literal(LADYBUG_SUFFIX + '$')}, '')"
+        elif name == "round":
+            if len(args) != 1:
+                continue
+            new = f"round({args[0]}, 0)"
+        elif name == "substring":  # Neo4j counts from 0, Ladybug from 1, and needs a length
+            length = args[2] if len(args) > 2 else f"size({args[0]})"
+            new = f"substring({args[0]}, ({args[1]}) + 1, {length})"
+        else:  # reduce(acc = init, x IN list | body) -> a fold over the list with init prepended
+            init_part = _split_top(parts[0], "=") if len(parts) == 2 else []
+            over = _split_top(parts[1], "|") if len(parts) == 2 else []
+            in_at = next((k for k, t in enumerate(over[0]) if t.word("IN")), None) if len(over) == 2 else None
+            if len(init_part) != 2 or in_at is None:
+                raise QueryError("Cypher: reduce() must read reduce(acc = init, x IN list | expression)")
+            acc, init = _text(init_part[0]).strip(), _text(init_part[1]).strip()
+            var, items = _text(over[0][:in_at]).strip(), _text(over[0][in_at + 1:]).strip()
+            new = f"list_reduce(list_prepend({items}, {init}), ({acc}, {var}) -> {_text(over[1]).strip()})"
+        tokens[i: close + 1] = tokenize(new)
+
+
+def to_ladybug(text: str, params: dict[str, Any] | None = None, graph: GraphModel | None = None) -> tuple[str, dict]:
+    """Translate a Neo4j-dialect Cypher query (and its parameters) for Ladybug. See the module docstring."""
+    graph = graph or model()
+    params = dict(params or {})
+    tokens = tokenize(text)
+    new_params: dict[str, Any] = {}
+
+    # SET n += $map / {k: v}: one assignment per key.
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == "op" and tok.text == "+=":
+            var_i, value_i = _prev_sig(tokens, i), _next_sig(tokens, i)
+            if var_i is None or value_i is None:
+                raise QueryError("Cypher: '+=' needs a variable and a map")
+            var = tokens[var_i].text
+            value = tokens[value_i]
+            if value.kind == "param":
+                name = value.text[1:]
+                mapping = params.get(name)
+                if not isinstance(mapping, dict) or not mapping:
+                    raise QueryError(f"Cypher: SET {var} += ${name} needs a non-empty map parameter")
+                assigns = []
+                for key, item in mapping.items():
+                    if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", str(key)):
+                        raise QueryError(f"Cypher: property name '{key}' in ${name} is not a plain identifier")
+                    new_params[f"{name}__{key}"] = item
+                    assigns.append(f"{var}.{key} = ${name}__{key}")
+                end = value_i
+            elif value.text == "{":
+                end = _matching(tokens, value_i)
+                entries = _map_entries(tokens[value_i + 1: end])
+                if not entries:
+                    raise QueryError(f"Cypher: SET {var} += {{...}} needs a non-empty map of name: value")
+                assigns = [f"{var}.{key} = {expr}" for key, expr in entries]
+            else:
+                raise QueryError("Cypher: '+=' needs a map parameter or a map literal")
+            tokens[var_i: end + 1] = tokenize(", ".join(assigns))
+            i = var_i
+        i += 1
+
+    # 1-based indexes, null parameters.
+    for i, tok in enumerate(tokens):
+        nxt = _next_sig(tokens, i)
+        if tok.kind == "op" and tok.text == "[" and i > 0 and (
+            tokens[i - 1].kind in ("word", "quoted", "param") or tokens[i - 1].text in (")", "]")
+        ):
+            if nxt is not None and tokens[nxt].kind == "number" and tokens[nxt].text.isdigit():
+                close = _next_sig(tokens, nxt)
+                if close is not None and tokens[close].text == "]":
+                    tokens[nxt].text = str(int(tokens[nxt].text) + 1)
+        elif tok.kind == "param":
+            name = tok.text[1:].strip("`")
+            if name in params and params[name] is None:
+                tok.kind, tok.text = "word", "NULL"
+
+    # MATCH patterns, innermost (last) first so earlier indexes stay valid.
+    rewriter = _Rewriter(graph)
+    positions = [i for i, t in enumerate(tokens) if t.word("MATCH")]
+    for start in reversed(positions):
+        result = rewriter.match_clause(tokens, start)
+        if result is not None:
+            first, end, replacement = result
+            tokens[first:end] = tokenize(replacement)
+
+    _label_predicates(tokens, graph)
+    _rewrite_calls(tokens)
+
+    out = _text(tokens)
+    used = {t.text[1:].strip("`") for t in tokenize(out) if t.kind == "param"}
+    merged = {k: v for k, v in {**params, **new_params}.items() if k in used}
+    return out, merged
+
+
+# ---------------------------------------------------------------- results
+
+
+def plain(value: Any) -> Any:
+    """Driver values as the plain values SPARQL results use: record ids for nodes, ISO text for dates."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, decimal.Decimal):  # Ladybug's sum() of INT64 is an INT128, returned as a Decimal
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "iso_format"):  # neo4j.time types
+        return value.iso_format()
+    if isinstance(value, dict):
+        if "_LABEL" in value and ("_ID" in value or "_SRC" in value):  # Ladybug node / relationship
+            return value.get("id", value["_LABEL"]) if "_SRC" not in value else value["_LABEL"]
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "labels") and hasattr(value, "get"):  # neo4j Node
+        return value.get("id")
+    if hasattr(value, "type") and hasattr(value, "start_node"):  # neo4j Relationship
+        return value.type
+    return str(value)
+
+
+@dataclass
+class Rows:
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------- Ladybug database
+
+
+def ladybug_schema(graph: GraphModel | None = None) -> list[str]:
+    """CREATE statements for every node and relationship table, generated from the projection."""
+    graph = graph or model()
+    statements = []
+    for label in graph.labels.values():
+        columns = ", ".join(
+            f"{c.name} {c.type}" + (" PRIMARY KEY" if c.role == "id" else "") for c in label.columns
+        )
+        statements.append(f"CREATE NODE TABLE {label.name}({columns})")
+    for rel in graph.relationships.values():
+        pairs = ", ".join(f"FROM {s} TO {t}" for s, t in rel.pairs)
+        statements.append(f"CREATE REL TABLE {rel.table}({pairs})")
+    return statements
+
+
+def _arrow_type(ladybug_type: str):
+    import pyarrow as pa
+
+    base = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "DATE": pa.date32(), "BOOL": pa.bool_()}
+    if ladybug_type.endswith("[]"):
+        return pa.list_(base[ladybug_type[:-2]])
+    return base[ladybug_type]
+
+
+def node_table(label: str, rows: list[dict], graph: GraphModel | None = None):
+    """Rows of one label as an Arrow table typed by the schema (so all-null columns still have a type)."""
+    import pyarrow as pa
+
+    graph = graph or model()
+    columns = graph.labels[label].columns
+    return pa.table({c.name: pa.array([r.get(c.name) for r in rows], type=_arrow_type(c.type)) for c in columns})
+
+
+def copy_statements(pgraph: PropertyGraph) -> list[tuple[str, object]]:
+    """(COPY statement, Arrow table) pairs: one per label and one per relationship type and label pair."""
+    import pyarrow as pa
+
+    graph = model()
+    by_label: dict[str, list[dict]] = {}
+    for batch in pgraph.nodes:
+        by_label.setdefault(batch.label, []).extend(batch.rows)
+    copies = [(f"COPY {label} FROM $rows", node_table(label, rows, graph)) for label, rows in by_label.items()]
+    for rel in pgraph.relationships:
+        table = pa.table({"from": [s for s, _ in rel.rows], "to": [t for _, t in rel.rows]})
+        rel_type = graph.relationships[rel.type]
+        options = f" (from='{rel.source}', to='{rel.target}')" if len(rel_type.pairs) > 1 else ""
+        copies.append((f"COPY {rel_type.table} FROM $rows{options}", table))
+    return copies
+
+
+def load_ladybug(conn, pgraph: PropertyGraph, progress: Progress | None = None, *, schema: bool = True) -> None:
+    """Create the schema and COPY the property graph in, one Arrow table per label and relationship pair."""
+    step = progress or (lambda *_: None)
+    if schema:
+        for statement in ladybug_schema():
+            conn.execute(statement)
+    copies = copy_statements(pgraph)
+    for done, (statement, table) in enumerate(copies, start=1):
+        conn.execute(statement, {"rows": table})
+        step(f"ladybug: {statement.split()[1]}", done, len(copies))
+
+
+def _stamp(graph_dir: Path) -> dict:
+    import ladybug
+
+    manifest = (graph_dir / "manifest.json").read_bytes()
+    return {
+        "build": hashlib.sha256(manifest).hexdigest(),
+        "schema": hashlib.sha256("\n".join(ladybug_schema()).encode()).hexdigest(),
+        "ladybug": getattr(ladybug, "__version__", ""),
+    }
+
+
+def ladybug_path(graph_dir: Path) -> Path:
+    return Path(graph_dir) / LADYBUG_DIR / LADYBUG_DB
+
+
+def ensure_ladybug(graph_dir: Path | None = None, progress: Progress | None = None, *, force: bool = False) -> Path:
+    """The Ladybug database of a build, made (atomically, beside the build's other files) when missing or stale."""
+    import ladybug
+
+    from ..ingest.build import default_graph_dir, open_store
+
+    graph_dir = Path(graph_dir or default_graph_dir())
+    open_store(graph_dir)  # a clear error when there is no build
+    folder = graph_dir / LADYBUG_DIR
+    stamp = _stamp(graph_dir)
+    try:
+        if not force and json.loads((folder / STAMP).read_text(encoding="utf-8")) == stamp:
+            return folder / LADYBUG_DB
+    except (OSError, ValueError):
+        pass
+    pgraph = from_build(graph_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{LADYBUG_DIR}.tmp-", dir=graph_dir))
+    try:
+        # One checkpoint at the end instead of one per COPY: several times faster for ~60 small COPYs.
+        db = ladybug.Database(str(tmp / LADYBUG_DB), auto_checkpoint=False)
+        conn = ladybug.Connection(db)
+        load_ladybug(conn, pgraph, progress)
+        conn.execute("CHECKPOINT")
+        conn.close()
+        db.close()
+        (tmp / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
+        old = graph_dir / f".{LADYBUG_DIR}.old-{os.getpid()}-{time.monotonic_ns()}"
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder / LADYBUG_DB
+
+
+# ---------------------------------------------------------------- engines
+
+
+class LadybugEngine:
+    name = "ladybug"
+
+    def __init__(self, graph_dir: Path | None = None):
+        import ladybug
+
+        try:
+            path = ensure_ladybug(graph_dir)
+            self.db = ladybug.Database(str(path), read_only=True)
+        except PermissionError:  # a read-only build folder: keep the database in memory for this process
+            self.db = ladybug.Database(":memory:")
+            load_ladybug(ladybug.Connection(self.db), from_build(graph_dir))
+        self.conn = ladybug.Connection(self.db)
+
+    def run(self, text: str, params: dict[str, Any]) -> Rows:
+        query, values = to_ladybug(text, params)
+        try:
+            result = self.conn.execute(query, values)
+        except RuntimeError as exc:
+            raise QueryError(f"Ladybug: {' '.join(str(exc).split())}") from None
+        columns = result.get_column_names()
+        rows = [dict(zip(columns, map(plain, row))) for row in result.get_all()]
+        return Rows(columns, rows)
+
+    def close(self) -> None:
+        self.conn.close()
+        self.db.close()
+
+
+class Neo4jEngine:
+    name = "neo4j"
+
+    def __init__(self, config=None):
+        from ..ingest.neo4j import Neo4jConfig, connect
+
+        self.config = config or Neo4jConfig.from_env()
+        self.driver = connect(self.config)
+
+    def run(self, text: str, params: dict[str, Any]) -> Rows:
+        import neo4j
+        from neo4j import exceptions as ex
+
+        from ..ingest.neo4j import server_error
+
+        try:
+            records, _, keys = self.driver.execute_query(
+                text, params, database_=self.config.database, routing_=neo4j.RoutingControl.READ
+            )
+        except ex.ClientError as exc:
+            raise QueryError(f"Neo4j: {' '.join((exc.message or str(exc)).split())}") from None
+        except (ex.Neo4jError, ex.DriverError, OSError) as exc:
+            raise server_error(self.config, exc) from None
+        return Rows(list(keys), [{k: plain(record[k]) for k in keys} for record in records])
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def engine(graph_dir: Path | None = None, neo4j=None):
+    """The Cypher engine to use. `neo4j`: None = Neo4j when NEO4J_URI is set, else Ladybug; False = Ladybug;
+    True = Neo4j from the environment; a Neo4jConfig = that server."""
+    from ..ingest.neo4j import Neo4jConfig
+
+    if neo4j is None:
+        neo4j = Neo4jConfig.configured()
+    if neo4j is False:
+        return LadybugEngine(graph_dir)
+    return Neo4jEngine(None if neo4j is True else neo4j)
+
+
+def run_text(text: str, params: dict[str, Any], graph_dir: Path | None = None, neo4j=None) -> Rows:
+    chosen = engine(graph_dir, neo4j)
+    try:
+        return chosen.run(text, params)
+    finally:
+        chosen.close()
+
+
+__all__ = [
+    "LadybugEngine",
+    "Neo4jEngine",
+    "Rows",
+    "engine",
+    "ensure_ladybug",
+    "copy_statements",
+    "ladybug_schema",
+    "load_ladybug",
+    "node_table",
+    "plain",
+    "run_text",
+    "to_ladybug",
+    "tokenize",
+]

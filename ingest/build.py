@@ -22,6 +22,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.serializers.nt import _nt_row
 
 from ..ontology import ID, IKG, ONTOLOGY_FILE, ONTOLOGY_IRI, PREFIXES, load, local_name, validate
+from . import bulk, fastshacl
 from .case import Record, case_files, read_cases, to_triples
 from .errors import GraphMissingError, InputError
 
@@ -139,8 +140,11 @@ def build(
     *,
     records: list[Record] | None = None,
     progress: Progress | None = None,
+    fast: bool | None = None,
 ) -> BuildSummary:
-    """Build the graph from case files (or ready-made records) into `out`, atomically."""
+    """Build the graph from case files (or ready-made records) into `out`, atomically. `fast` picks the
+    large-input path (N-Triples strings, SHACL compiled to Python, exports from Oxigraph); by default it is
+    taken above bulk.BULK_RECORDS records."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     step = progress or (lambda *_: None)
@@ -161,13 +165,17 @@ def build(
     t = mark("read", t)
 
     step("converting to RDF", 1, total)
-    graph = Graph()
-    for triple in to_triples(all_records):
-        graph.add(triple)
+    fast = len(all_records) > bulk.BULK_RECORDS if fast is None else fast
+    if fast:
+        triples = bulk.ntriples(all_records)
+    else:
+        graph = Graph()
+        for triple in to_triples(all_records):
+            graph.add(triple)
     t = mark("convert", t)
 
     step("validating with SHACL", 2, total)
-    violations = validate(graph)
+    violations = fastshacl.validate(triples) if fast else validate(graph)
     if violations:
         raise _violation_error(violations[0], all_records, len(violations))
     t = mark("validate", t)
@@ -176,28 +184,52 @@ def build(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         step("loading the store and inferring", 3, total)
-        asserted = len(graph)
+        asserted = len(triples) if fast else len(graph)
         store = ox.Store(str(tmp / STORE_DIR))
-        store.bulk_load(_sorted_ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        _infer(store)
-        store.bulk_load(
-            path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_IRI))
-        )
-        store.optimize()
+        if fast:
+            # SPARQL-based checks, inference and exports run several times faster in memory than on disk;
+            # the on-disk store is bulk-loaded with the final triples in the background (Oxigraph releases
+            # the GIL) while the exports are written.
+            work = ox.Store()
+            bulk.load(work, triples)
+            del triples
+            violations = fastshacl.compiled().sparql_violations(work)  # before inference adds triples
+            if violations:
+                raise _violation_error(violations[0], all_records, len(violations))
+            _infer(work)
+            final = bulk.dump(work)
+            loading = bulk.Background(store.bulk_load, final, format=ox.RdfFormat.N_TRIPLES)
+        else:
+            store.bulk_load(_sorted_ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            _infer(store)
+            store.bulk_load(
+                path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_IRI))
+            )
+            store.optimize()
         t = mark("store", t)
 
         step("writing exports", 4, total)
-        full = Graph()
-        for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            full.add(_from_ox(quad))
-        _write_exports(full, tmp)
-        classes, contradictions, disputed = _summarise(store)
+        if fast:
+            count = bulk.write_exports(work, final, tmp, EXPORTS, jsonld_context(), CONTEXT_FILE)
+            del final
+            loading.result()
+            store.bulk_load(
+                path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_IRI))
+            )
+            store.optimize()
+        else:
+            full = Graph()
+            for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+                full.add(_from_ox(quad))
+            _write_exports(full, tmp)
+            count = len(full)
+        classes, contradictions, disputed = _summarise(work if fast else store)
         t = mark("export", t)
 
         summary = BuildSummary(
             out=out,
-            triples=len(full),
-            inferred=len(full) - asserted,
+            triples=count,
+            inferred=count - asserted,
             classes=classes,
             contradictions=contradictions,
             disputed_quantities=disputed,
@@ -239,7 +271,7 @@ def _summarise(store: ox.Store) -> tuple[dict[str, int], int, int]:
             ?s ikg:incident ?incident ; ikg:quantity ?q .
             ?q ikg:category ?category ; ikg:value ?v .
             OPTIONAL {{ ?q ikg:party ?party }}
-          }} GROUP BY ?incident ?party ?category HAVING (COUNT(DISTINCT ?v) > 1)
+          }} GROUP BY ?incident ?party ?category HAVING (COUNT(DISTINCT ?s) > 1 && COUNT(DISTINCT ?v) > 1)
         }}""")))
     return classes, int(pairs["n"].value), int(disputed["n"].value)
 

@@ -25,6 +25,42 @@ RDF_LANGSTRING = RDF.langString
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
 LANG_PATTERN = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 META_KEYS = {"case", "title", "description"}
+# Imported datasets repeat the same numbers, dates and words hundreds of thousands of times; rdflib builds a
+# Literal (and reaches XSD terms through a slow namespace lookup) each time, so checked literals and class
+# tests are memoised. Bounded so a huge import cannot grow the cache without limit.
+# Keys use id() of the ontology's datatype terms: rdflib compares URIRefs in Python, ids compare in C.
+_LITERALS: dict[tuple[str, int], Literal] = {}
+_LITERAL_CACHE_SIZE = 200_000
+_IS_A: dict[tuple[int, str, str], bool] = {}
+
+
+_RANGE_NAMES: dict[str, str | None] = {}
+
+
+def _range_name(prop) -> str | None:
+    if prop.name not in _RANGE_NAMES:
+        _RANGE_NAMES[prop.name] = prop.range_name
+    return _RANGE_NAMES[prop.name]
+
+
+_KINDS: dict[int, tuple[str, URIRef | None]] = {}
+
+
+def _kind(datatype: URIRef | None) -> str:
+    """'lang' (language-tagged text), 'text' (free text) or 'typed', memoised per datatype term."""
+    known = _KINDS.get(id(datatype))
+    if known is None:
+        kind = "lang" if datatype == RDF_LANGSTRING else "text" if datatype is None else "typed"
+        known = _KINDS[id(datatype)] = (kind, datatype)  # holding the term keeps its id from being reused
+    return known[0]
+
+
+def _is_a(onto: Ontology, name: str, ancestor: str) -> bool:
+    key = (id(onto), name, ancestor)
+    known = _IS_A.get(key)
+    if known is None:
+        known = _IS_A[key] = onto.is_a(name, ancestor)
+    return known
 
 
 @dataclass
@@ -50,7 +86,11 @@ class Record:
 
     @property
     def iri(self) -> URIRef:
-        return ID[self.id]
+        # Memoised: referenced once per incoming edge, and ID[...] builds a new URIRef every time.
+        cached = self.__dict__.get("_iri")
+        if cached is None or cached[0] != self.id:
+            cached = self.__dict__["_iri"] = (self.id, ID[self.id])
+        return cached[1]
 
 
 # ---------------------------------------------------------------- YAML with line numbers
@@ -186,7 +226,7 @@ def _record_triples(record: Record, known: dict[str, Record], onto: Ontology) ->
         prop = onto.properties.get(key)
         if prop is None:
             raise record.origin.error(key, f"unknown field for {record.cls}")
-        if prop.domain and not onto.is_a(record.cls, prop.domain):
+        if prop.domain and not _is_a(onto, record.cls, prop.domain):
             raise record.origin.error(key, f"field does not apply to {record.cls} (it belongs to {prop.domain})")
         values = raw if isinstance(raw, list) else [raw]
         for index, value in enumerate(values, start=1):
@@ -201,8 +241,8 @@ def _record_triples(record: Record, known: dict[str, Record], onto: Ontology) ->
                 target = known.get(str(value))
                 if target is None:
                     raise record.origin.error(key, f"unknown id '{value}'")
-                wanted = prop.range_name
-                if wanted and wanted in onto.classes and not onto.is_a(target.cls, wanted):
+                wanted = _range_name(prop)
+                if wanted and wanted in onto.classes and not _is_a(onto, target.cls, wanted):
                     raise record.origin.error(key, f"'{value}' is a {target.cls}, expected a {wanted}")
                 yield subject, prop.iri, target.iri
             else:
@@ -225,7 +265,7 @@ def _inline_child(parent: Record, key: str, index: int, value: dict, prop, onto:
 
 def _literals(value: Any, datatype: URIRef | None, record: Record, key: str) -> list[Literal]:
     if isinstance(value, dict):  # {lang: text}
-        if datatype not in (None, RDF_LANGSTRING):
+        if _kind(datatype) == "typed":
             raise record.origin.error(key, "expected a single value, not a mapping")
         out = []
         for lang, text in value.items():
@@ -235,9 +275,10 @@ def _literals(value: Any, datatype: URIRef | None, record: Record, key: str) -> 
                 raise record.origin.error(key, f"text for language '{lang}' must be a string")
             out.append(Literal(text, lang=lang))
         return out
-    if datatype == RDF_LANGSTRING:
+    kind = _kind(datatype)
+    if kind == "lang":
         raise record.origin.error(key, "needs a language tag: write it as {es: \"...\"} or {en: \"...\"}")
-    if datatype is None:
+    if kind == "text":
         if not isinstance(value, str):
             raise record.origin.error(key, f"expected text, got {value!r}")
         return [Literal(value)]
@@ -253,6 +294,16 @@ def _typed(value: Any, datatype: URIRef, record: Record, key: str) -> Literal:
             raise record.origin.error(key, f"expected {kind}, got a date")
         value = value.isoformat()[:10]
     lexical = str(value)
+    cached = _LITERALS.get((lexical, id(datatype)))
+    if cached is not None:  # this exact lexical form already passed the checks below
+        return cached
+    literal = _checked(lexical, value, datatype, record, key)
+    if len(_LITERALS) < _LITERAL_CACHE_SIZE:
+        _LITERALS[(lexical, id(datatype))] = literal
+    return literal
+
+
+def _checked(lexical: str, value: Any, datatype: URIRef, record: Record, key: str) -> Literal:
     if datatype == XSD.integer and not re.fullmatch(r"[+-]?\d+", lexical):
         raise record.origin.error(key, f"expected a whole number, got {value!r}")
     if datatype == XSD.decimal and not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", lexical):

@@ -60,6 +60,9 @@ def build(
         None, help="Case files or folders of them (default: the bundled Tanhuato case)."
     ),
     out: Optional[Path] = typer.Option(None, "--out", "-o", envvar="INCIDENTKG_GRAPH", help="Output folder (default: ./build)."),
+    ladybug: bool = typer.Option(
+        True, "--ladybug/--no-ladybug", help="Also make the embedded Cypher (Ladybug) database; otherwise it is made on first use."
+    ),
 ) -> None:
     """Validate case files and build the graph: Oxigraph store plus Turtle, N-Triples and JSON-LD exports."""
     from .build import build as run_build
@@ -72,6 +75,10 @@ def build(
                 progress.update(task, description=description, completed=done, total=total)
 
             summary = run_build(inputs or None, out, progress=step)
+            if ladybug:
+                from ..queries.cypher import ensure_ladybug
+
+                ensure_ladybug(summary.out, step)
     except IncidentKGError as error:
         _fail(error)
     table = Table(title=f"Built {summary.out}", show_header=True)
@@ -116,14 +123,26 @@ def query_run(
     param: list[str] = typer.Option([], "--param", "-p", help="Parameter as name=value; repeatable."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     graph: Optional[Path] = GraphOption,
+    engine: Optional[str] = typer.Option(
+        None, "--engine", "-e", help="sparql (Oxigraph, the default) or cypher (the query's .cypher twin)."
+    ),
+    neo4j: Optional[bool] = typer.Option(
+        None,
+        "--neo4j/--ladybug",
+        help="Cypher on the Neo4j server of NEO4J_URI etc., or on the embedded Ladybug database "
+        "(default: Neo4j when NEO4J_URI is set). --neo4j implies --engine cypher.",
+    ),
 ) -> None:
-    """Run a saved query against the built graph."""
+    """Run a saved query against the built graph (SPARQL), its Ladybug copy or a Neo4j server (Cypher)."""
     from .. import queries
 
     if fmt not in ("table", "csv", "json"):
         _fail(QueryError(f"unknown format '{fmt}' (table, csv or json)"))
+    engine = engine or ("cypher" if neo4j is not None else "sparql")
+    if engine == "sparql" and neo4j is not None:
+        _fail(QueryError("--neo4j/--ladybug choose a Cypher engine; they do not apply with --engine sparql"))
     try:
-        result = queries.run(name, param, graph)
+        result = queries.run(name, param, graph, engine=engine, neo4j=neo4j)
     except IncidentKGError as error:
         _fail(error)
     emit(result.columns, result.rows, fmt)
@@ -144,6 +163,254 @@ def emit(columns: list[str], rows: list[dict], fmt: str) -> None:
             table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
         out_console.print(table)
         out_console.print(f"{len(rows)} rows")
+
+
+# ---------------------------------------------------------------- viz
+
+
+@app.command()
+def viz(
+    incident: Optional[str] = typer.Option(
+        None, "--incident", "-i", help="Draw one incident's neighbourhood (its id, e.g. tanhuato-2015)."
+    ),
+    query: Optional[str] = typer.Option(
+        None, "--query", "-q", help="Draw the records a saved query returns (see `incidentkg query list`)."
+    ),
+    param: list[str] = typer.Option([], "--param", "-p", help="Query parameter as name=value; repeatable."),
+    engine: str = typer.Option("sparql", "--engine", "-e", help="Engine running --query: sparql or cypher."),
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", help="HTML file to write (default: graph.html, incident-ID.html or query-NAME.html)."
+    ),
+    graph: Optional[Path] = GraphOption,
+) -> None:
+    """Draw the graph as a self-contained, offline HTML page (whole graph, one incident, or a query's result).
+
+    Nodes are shaped and coloured by ontology class; tooltips show each record's sources.
+
+    Contradicting claims are joined by red dashed edges; statement-to-claim edges are green (asserts) or orange (denies).
+
+    Prints the path of the page written.
+    """
+    from ..viz import render
+
+    try:
+        path = render(graph, incident=incident, query=query, params=param, engine=engine, out=out)
+    except IncidentKGError as error:
+        _fail(error)
+    sys.stdout.write(f"{path}\n")
+
+
+# ---------------------------------------------------------------- neo4j and the property-graph mapping
+
+neo4j_app = typer.Typer(help="Load the graph into a Neo4j server (NEO4J_URI, NEO4J_USERNAME, ...).", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+ontology_app = typer.Typer(help="Inspect the ontology and what is generated from it.", no_args_is_help=True)
+app.add_typer(ontology_app, name="ontology")
+
+UriOption = typer.Option(None, "--uri", envvar="NEO4J_URI", help="bolt:// or neo4j:// URI (default bolt://localhost:7687).")
+UserOption = typer.Option(None, "--username", "-u", envvar="NEO4J_USERNAME", help="User (default neo4j).")
+PasswordOption = typer.Option(None, "--password", envvar="NEO4J_PASSWORD", help="Password.")
+DatabaseOption = typer.Option(None, "--database", "-d", envvar="NEO4J_DATABASE", help="Database (default: the server's).")
+
+
+@neo4j_app.command("load")
+def neo4j_load(
+    graph: Optional[Path] = GraphOption,
+    batch_size: int = typer.Option(1000, "--batch-size", "-b", min=1, help="Rows per UNWIND write transaction."),
+    replace: bool = typer.Option(False, "--replace", help="First delete the incidentkg nodes already in the database."),
+    uri: Optional[str] = UriOption,
+    username: Optional[str] = UserOption,
+    password: Optional[str] = PasswordOption,
+    database: Optional[str] = DatabaseOption,
+) -> None:
+    """MERGE the built graph into Neo4j: uniqueness constraints first, then batched, retried write transactions.
+
+    Loading twice changes nothing (the second load creates 0 nodes and 0 relationships).
+    """
+    from .neo4j import Neo4jConfig, load_build
+
+    config = Neo4jConfig.from_env(uri, username, password, database)
+    try:
+        with _progress() as progress:
+            task = progress.add_task("loading", total=None)
+
+            def step(description: str, done: int, total: int) -> None:
+                progress.update(task, description=description, completed=done, total=total)
+
+            summary = load_build(graph, config, batch_size=batch_size, replace=replace, progress=step)
+    except IncidentKGError as error:
+        _fail(error)
+    out_console.print(
+        f"{config.uri}: {summary.nodes_created} nodes and {summary.relationships_created} relationships created "
+        f"({summary.nodes} nodes and {summary.relationships} relationships in the graph; the database now holds "
+        f"{summary.database_nodes} and {summary.database_relationships}); "
+        f"{summary.constraints_added} constraints added; {summary.seconds:.2f} s"
+    )
+
+
+@neo4j_app.command("clear")
+def neo4j_clear(
+    uri: Optional[str] = UriOption,
+    username: Optional[str] = UserOption,
+    password: Optional[str] = PasswordOption,
+    database: Optional[str] = DatabaseOption,
+) -> None:
+    """Delete the incidentkg nodes (IRIs under https://w3id.org/incidentkg/id/) and their relationships."""
+    from .neo4j import Neo4jConfig, clear
+
+    config = Neo4jConfig.from_env(uri, username, password, database)
+    try:
+        deleted = clear(config)
+    except IncidentKGError as error:
+        _fail(error)
+    out_console.print(f"{config.uri}: {deleted} nodes deleted")
+
+
+@ontology_app.command("mapping")
+def ontology_mapping(fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json.")) -> None:
+    """Print the property-graph mapping generated from the ontology: labels, properties, relationship types."""
+    from ..ontology import projection
+
+    if fmt not in ("table", "csv", "json"):
+        _fail(QueryError(f"unknown format '{fmt}' (table, csv or json)"))
+    if fmt == "table":  # the rules first, then what they generate
+        out_console.print(projection.__doc__.strip(), markup=False, highlight=False)
+    mapping_rows = projection.mapping_rows
+    columns = ["element", "name", "from", "notes"]
+    emit(columns, [dict(zip(columns, row)) for row in mapping_rows()], fmt)
+
+
+# ---------------------------------------------------------------- importers, resolution, exports
+
+IMPORT_FORMATS = ("ucdp", "cide", "acled", "ftm")
+
+
+@app.command()
+def ingest(
+    fmt: str = typer.Argument(..., metavar="FORMAT", help="ucdp (UCDP GED CSV), cide (CIDE-PPD confrontations "
+                              "CSV), acled (ACLED CSV export) or ftm (FollowTheMoney JSON lines)."),
+    file: Path = typer.Argument(..., metavar="FILE", help="The file to import."),
+    case: Optional[list[Path]] = typer.Option(
+        None, "--case", "-c", help="Case files or folders to build with it (default: the bundled case); repeatable."
+    ),
+    no_case: bool = typer.Option(False, "--no-case", help="Build the imported records alone."),
+    resolve: bool = typer.Option(
+        True, "--resolve/--no-resolve", help="Link records that denote the same agent, place or incident across "
+        "sources with IdentityLink records (see `incidentkg resolve`)."
+    ),
+    published: Optional[str] = typer.Option(
+        None, "--published", help="Publication date of the dataset (YYYY-MM-DD) when the file does not state it."
+    ),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", envvar="INCIDENTKG_GRAPH", help="Output folder (default: ./build)."),
+) -> None:
+    """Import a dataset file (UCDP GED, CIDE-PPD, ACLED, FollowTheMoney) and build it with the case files.
+
+    Every event becomes an incident with its place, dates, parties and figures, each figure attributed to the dataset (and, for UCDP, to the outlets whose reports it cites).
+
+    Errors name the file, line and column; nothing is written unless everything is valid.
+    """
+    import importlib
+
+    from .build import build as run_build
+    from .case import read_cases
+
+    if fmt not in IMPORT_FORMATS:
+        _fail(QueryError(f"unknown format '{fmt}' (one of {', '.join(IMPORT_FORMATS)})"))
+    importer = importlib.import_module(f".{fmt}", __package__)
+    notes: list[str] = []
+    try:
+        with _progress() as progress:
+            task = progress.add_task(f"reading {file.name}", total=None)
+            records = importer.read(
+                file, published=published, warn=notes.append,
+                progress=lambda n: progress.update(task, description=f"reading {file.name}: {n} rows"),
+            )
+            inputs = [] if no_case else list(case or [_bundled()])
+            if resolve:
+                from .resolve import links
+
+                progress.update(task, description="resolving identities")
+                records += links(records + read_cases(inputs))
+
+            def step(description: str, done: int, total: int) -> None:
+                progress.update(task, description=description, completed=done, total=total)
+
+            # the case files go in as inputs, so the build's manifest records their digests
+            summary = run_build(inputs, out=out, records=records, progress=step)
+    except IncidentKGError as error:
+        _fail(error)
+    for note in notes[:10]:
+        err_console.print(f"note: {note}", highlight=False, markup=False)
+    if len(notes) > 10:
+        err_console.print(f"note: ... and {len(notes) - 10} more", highlight=False, markup=False)
+    links_made = summary.classes.get("IdentityLink", 0)
+    out_console.print(
+        f"Built {summary.out} from {file}: {summary.classes.get('Incident', 0)} incidents, "
+        f"{summary.triples} triples ({summary.inferred} inferred); {links_made} identity links; "
+        f"{summary.disputed_quantities} quantities on which sources disagree; {summary.seconds:.2f} s"
+    )
+
+
+def _bundled() -> Path:
+    from .build import bundled_case
+
+    return bundled_case()
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option(..., "--format", "-f", help="ttl, nt, jsonld, graphml, gexf or ftm."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: standard output)."),
+    graph: Optional[Path] = GraphOption,
+) -> None:
+    """Export the built graph as RDF, GraphML, GEXF or FollowTheMoney entities.
+
+    ttl, nt and jsonld copy the build's own files (JSON-LD with its published context.jsonld beside it).
+
+    graphml and gexf are for Gephi: a node per record with its label and type as attributes, an edge per relation.
+
+    ftm writes FollowTheMoney entities (JSON lines) that `ftm validate` accepts.
+    """
+    from .export import FORMATS
+    from .export import export as run_export
+
+    if fmt not in FORMATS:
+        _fail(QueryError(f"unknown export format '{fmt}' (one of {', '.join(FORMATS)})"))
+    try:
+        run_export(fmt, out, graph)
+    except IncidentKGError as error:
+        _fail(error)
+    if out:
+        err_console.print(f"wrote {out}", highlight=False)
+
+
+@app.command()
+def resolve(
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help="Only Agent, Place or Incident links."),
+    min_score: float = typer.Option(0.0, "--min-score", help="Only links scored at least this (0-1)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    graph: Optional[Path] = GraphOption,
+) -> None:
+    """Report candidate duplicates: records from different sources linked as the same agent, place or incident.
+
+    Each row gives the two records, the method (identifier, alias, attributes or manual), the evidence and the score.
+
+    Links are made by `incidentkg ingest` (or by hand in a case file's `links:` section); records are never merged, so each source's version stays attributed.
+
+    Runs the saved query candidate_duplicates.
+    """
+    from .. import queries
+
+    if fmt not in ("table", "csv", "json"):
+        _fail(QueryError(f"unknown format '{fmt}' (table, csv or json)"))
+    params = {"min_score": min_score}
+    if kind:
+        params["kind"] = kind
+    try:
+        result = queries.run("candidate_duplicates", params, graph)
+    except IncidentKGError as error:
+        _fail(error)
+    emit(result.columns, result.rows, fmt)
 
 
 def main() -> None:

@@ -6,8 +6,10 @@ against the built graph. Parameters are always bound as RDF terms (a VALUES bloc
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +78,21 @@ def catalog(folder: Path = HERE) -> dict[str, SavedQuery]:
         if name != path.stem:
             raise QueryError(f"{path}: header name '{name}' differs from the file name")
         queries[name] = SavedQuery(name, description, params, text, path, {"sparql": text})
+        twin = path.with_suffix(".cypher")
+        if twin.exists():
+            queries[name].texts["cypher"] = _cypher_twin(twin, name, description, params)
     return queries
+
+
+def _cypher_twin(path: Path, name: str, description: str, params: dict[str, Param]) -> str:
+    """A `.cypher` twin's text, after checking its `//+` header declares what its `.rq` declares."""
+    text = path.read_text(encoding="utf-8")
+    twin_name, twin_description, twin_params = parse_header(text, path)
+    for what, mine, theirs in (("name", twin_name, name), ("description", twin_description, description),
+                               ("params", twin_params, params)):
+        if mine != theirs:
+            raise QueryError(f"{path}: header {what} differs from {path.with_suffix('.rq').name}")
+    return text
 
 
 def get(name: str) -> SavedQuery:
@@ -108,7 +124,10 @@ def coerce(param: Param, raw: Any) -> Any:
         if param.type == "integer":
             return int(text)
         if param.type == "decimal":
-            return float(text)
+            value = float(text)
+            if not math.isfinite(value):  # "nan" and "inf" parse as floats but are no decimals
+                raise ValueError(text)
+            return value
         if param.type == "date":
             return dt.date.fromisoformat(text).isoformat()
         if param.type == "boolean":
@@ -130,6 +149,8 @@ def to_term(param: Param, value: Any):
         return ID[value]
     if param.type == "iri":
         return URIRef(value)
+    if param.type == "decimal":  # positional notation: str(1e-07) is no valid xsd:decimal lexical form
+        return Literal(format(Decimal(repr(float(value))), "f"), datatype=XSD.decimal)
     datatype = {"integer": XSD.integer, "decimal": XSD.decimal, "date": XSD.date, "boolean": XSD.boolean}.get(
         param.type
     )
@@ -145,7 +166,8 @@ def bind_sparql(text: str, bindings: dict[str, Any]) -> str:
     if not bindings:
         return text
     body = "\n".join(line for line in text.splitlines() if not HEADER.match(line))
-    match = _WHERE.search(body)
+    # Whole-line comments are blanked (same length, so offsets hold) so a "where {" in prose is never matched.
+    match = _WHERE.search(re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group(0)), body))
     if match is None:
         raise QueryError("query has no WHERE clause to bind parameters in")
     names = " ".join(f"?{name}" for name in bindings)
@@ -190,8 +212,34 @@ def run_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None
     return Result(columns, rows)
 
 
-def run(name: str, params: list[str] | dict[str, Any] | None = None, graph_dir: Path | None = None) -> Result:
-    """Run a saved query by name with `k=v` strings or a dict of raw values."""
+ENGINES = ("sparql", "cypher")
+
+
+def run_cypher(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None) -> Result:
+    """Run a query's `.cypher` twin on Ladybug or Neo4j (see queries.cypher.engine for `neo4j`); every value is a
+    driver parameter."""
+    from .cypher import run_text
+
+    text = query.texts.get("cypher")
+    if text is None:
+        raise QueryError(f"query '{query.name}' has no Cypher twin ({query.path.with_suffix('.cypher').name})")
+    params = {name: coerce(query.params[name], value) for name, value in values.items()}
+    rows = run_text(text, params, graph_dir, neo4j)
+    return Result(rows.columns, rows.rows)
+
+
+def run(
+    name: str,
+    params: list[str] | dict[str, Any] | None = None,
+    graph_dir: Path | None = None,
+    engine: str = "sparql",
+    neo4j=None,
+) -> Result:
+    """Run a saved query by name with `k=v` strings or a dict of raw values. `engine` is "sparql" (Oxigraph) or
+    "cypher"; for Cypher, `neo4j` None picks Neo4j when NEO4J_URI is set and Ladybug otherwise, False forces
+    Ladybug, True or a Neo4jConfig forces Neo4j."""
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine '{engine}' (sparql or cypher)")
     query = get(name)
     if isinstance(params, dict):
         values = {n: p.default for n, p in query.params.items()}
@@ -201,7 +249,9 @@ def run(name: str, params: list[str] | dict[str, Any] | None = None, graph_dir: 
             values[key] = coerce(query.params[key], raw)
     else:
         values = parse_params(query, params or [])
+    if engine == "cypher":
+        return run_cypher(query, values, graph_dir, neo4j)
     return run_sparql(query, values, graph_dir)
 
 
-__all__ = ["Param", "Result", "SavedQuery", "catalog", "get", "parse_params", "run", "run_sparql"]
+__all__ = ["Param", "Result", "SavedQuery", "catalog", "get", "parse_params", "run", "run_cypher", "run_sparql"]

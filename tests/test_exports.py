@@ -1,0 +1,145 @@
+"""`incidentkg export`: GraphML and GEXF with labels and types as attributes (read back by networkx), FtM that
+`ftm validate` accepts unchanged, the build's own RDF files, and the large-build path producing the same graph
+and exports as the normal one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from typer.testing import CliRunner
+
+from incidentkg.ingest import acled, cide, ftm, resolve, ucdp
+from incidentkg.ingest.build import build, bundled_case
+from incidentkg.ingest.case import read_cases
+from incidentkg.ingest.cli import app
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FTM_CLI = Path(sys.executable).parent / "ftm"
+runner = CliRunner()
+
+
+def records():
+    recs = (ucdp.read(FIXTURES / "ucdp-ged-sample.csv") + cide.read(FIXTURES / "cide-ppd-sample.csv")
+            + acled.read(FIXTURES / "acled-sample.csv") + ftm.read(FIXTURES / "ftm-sample.jsonl")
+            + read_cases([bundled_case()]))
+    return recs + resolve.links(recs)
+
+
+@pytest.fixture(scope="module")
+def graph_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("exports") / "g"
+    build(records=records(), out=out, fast=True)
+    return out
+
+
+def export(graph_dir: Path, fmt: str, out: Path) -> Path:
+    result = runner.invoke(app, ["export", "--format", fmt, "--graph", str(graph_dir), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def record_count(graph_dir: Path) -> int:
+    store = ox.Store.read_only(str(graph_dir / "store"))
+    query = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER STRSTARTS(STR(?c), " \
+            '"https://w3id.org/incidentkg/ontology#") }'
+    return int(next(iter(store.query(query)))["n"].value)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_network_exports_carry_labels_and_types(graph_dir, tmp_path, fmt):
+    path = export(graph_dir, fmt, tmp_path / f"g.{fmt}")
+    graph = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    assert graph.number_of_nodes() == record_count(graph_dir)
+    tanhuato = graph.nodes["tanhuato-2015"]
+    assert tanhuato["label"] == "Tanhuato ranch raid" and tanhuato["type"] == "Raid"
+    assert graph.nodes["ucdp/event/218178"]["type"] == "Incident"
+    assert graph.nodes["ucdp/report/218178/1/quantity/1"]["label"] == "killed: 39"
+    assert all(data.get("type") and data.get("label") for _, data in graph.nodes(data=True))
+    labels = {data["label"] for _, _, data in graph.edges(data=True)}
+    assert {"participant", "speaker", "reportedIn", "links", "partOf", "quantity"} <= labels
+    assert graph.has_edge("tanhuato-2015", "pf") and graph.has_edge("ucdp/report/218178/1", "ucdp/event/218178")
+
+
+def test_gexf_is_version_1_2_with_declared_attributes(graph_dir, tmp_path):
+    root = ET.parse(export(graph_dir, "gexf", tmp_path / "g.gexf")).getroot()
+    ns = {"g": "http://www.gexf.net/1.2draft"}
+    assert root.tag == "{http://www.gexf.net/1.2draft}gexf" and root.get("version") == "1.2"
+    declared = {a.get("title") for a in root.findall("g:graph/g:attributes[@class='node']/g:attribute", ns)}
+    assert {"type", "name", "quote"} <= declared
+    nodes = root.findall("g:graph/g:nodes/g:node", ns)
+    assert all(node.get("label") for node in nodes)  # Gephi's node label
+
+
+def test_graphml_declares_label_and_type_keys(graph_dir, tmp_path):
+    root = ET.parse(export(graph_dir, "graphml", tmp_path / "g.graphml")).getroot()
+    keys = {(k.get("for"), k.get("attr.name")) for k in root.findall("{http://graphml.graphdrawing.org/xmlns}key")}
+    assert {("node", "label"), ("node", "type"), ("edge", "label")} <= keys
+
+
+def test_ftm_export_passes_ftm_validate_unchanged(graph_dir, tmp_path):
+    path = export(graph_dir, "ftm", tmp_path / "g.ftm.jsonl")
+    validated = tmp_path / "validated.jsonl"
+    result = subprocess.run([str(FTM_CLI), "validate", "-i", str(path), "-o", str(validated)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    mine = {e["id"]: e for e in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+    cleaned = {e["id"]: e for e in map(json.loads, validated.read_text(encoding="utf-8").splitlines())}
+    assert mine.keys() == cleaned.keys()
+    for entity_id, entity in mine.items():  # nothing was dropped or changed by FtM's cleaning
+        assert {p: sorted(v) for p, v in entity["properties"].items()} == \
+            {p: sorted(v) for p, v in cleaned[entity_id]["properties"].items()}, entity_id
+    schemata = {e["schema"] for e in mine.values()}
+    assert {"Event", "Person", "Organization", "PublicBody", "Article", "Address", "Documentation",
+            "Membership", "UnknownLink"} <= schemata
+    event = mine[ftm.ftm_id("tanhuato-2015")]
+    assert event["properties"]["startDate"] == ["2015-05-22"]
+    assert ftm.ftm_id("pf") in event["properties"]["involved"]
+
+
+def test_ftm_export_reimports(graph_dir, tmp_path):
+    path = export(graph_dir, "ftm", tmp_path / "g.ftm.jsonl")
+    recs = {r.id: r for r in ftm.read(path)}
+    event = recs[ftm.record_id(ftm.ftm_id("tanhuato-2015"))]
+    assert event.cls == "Incident" and event.fields["startDate"] == "2015-05-22"
+
+
+@pytest.mark.parametrize("fmt, parse", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_rdf_exports_are_the_builds_files(graph_dir, tmp_path, fmt, parse):
+    path = export(graph_dir, fmt, tmp_path / f"out.{fmt}")
+    assert path.read_bytes() == (graph_dir / {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld"}[fmt]).read_bytes()
+    assert len(Graph().parse(path, format=parse)) == len(Graph().parse(graph_dir / "graph.nt", format="nt"))
+    if fmt == "jsonld":
+        assert (tmp_path / "context.jsonld").exists()
+
+
+def test_export_to_stdout_and_unknown_format(graph_dir):
+    result = runner.invoke(app, ["export", "--format", "nt", "--graph", str(graph_dir)])
+    assert result.exit_code == 0 and "<https://w3id.org/incidentkg/id/tanhuato-2015>" in result.output
+    bad = runner.invoke(app, ["export", "--format", "pdf", "--graph", str(graph_dir)])
+    assert bad.exit_code == 2 and "unknown export format" in bad.output
+
+
+def test_fast_and_normal_builds_give_the_same_graph_and_exports(tmp_path):
+    outs = {}
+    for fast in (False, True):
+        outs[fast] = tmp_path / f"g-{fast}"
+        summary = build([bundled_case()], outs[fast], fast=fast)
+        assert summary.triples == len(Graph().parse(outs[fast] / "graph.nt", format="nt"))
+    for name in ("graph.nt", "graph.ttl", "graph.jsonld"):
+        # Oxigraph reads "x"^^xsd:string and "x" as the one literal they are in RDF 1.1 (rdflib does not)
+        normal, fast = (set(ox.parse(path=str(outs[f] / name))) for f in (False, True))
+        assert normal == fast and len(normal) == summary.triples, name
+    assert isomorphic(Graph().parse(outs[False] / "graph.jsonld"), Graph().parse(outs[True] / "graph.jsonld"))
+    jsonld = json.loads((outs[True] / "graph.jsonld").read_text(encoding="utf-8"))
+    assert jsonld["@context"] == json.loads((outs[True] / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    node = next(n for n in jsonld["@graph"] if n["@id"] == "tanhuato-2015")
+    assert "Raid" in node["@type"] and node["startDate"] == "2015-05-22" and "pf" in node["participant"]

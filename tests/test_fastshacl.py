@@ -1,0 +1,146 @@
+"""The compiled SHACL validator (large builds) against pyshacl (small builds): both must reject the same broken
+variants, with the same focus node and path, and the fast build path must fail the same way as the normal one."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from incidentkg.ingest import bulk, fastshacl
+from incidentkg.ingest.build import build
+from incidentkg.ingest.case import read_case
+from incidentkg.ingest.errors import InputError
+from incidentkg.ontology import validate as pyshacl_validate
+
+CASE = Path(__file__).parent / "fixtures" / "validation-case.yaml"
+ID = "https://w3id.org/incidentkg/id/"
+
+
+def records():
+    return read_case(CASE)
+
+
+def by_id(recs, record_id):
+    return next(r for r in recs if r.id == record_id)
+
+
+def set_field(record_id, key, value):
+    def edit(recs):
+        by_id(recs, record_id).fields[key] = value
+    return edit
+
+
+def drop_field(record_id, key):
+    def edit(recs):
+        by_id(recs, record_id).fields.pop(key)
+    return edit
+
+
+def set_quantity(key, value):
+    def edit(recs):
+        by_id(recs, "v-statement").fields["quantity"][0][key] = value
+    return edit
+
+
+# Each variant breaks one constraint kind; to_triples accepts all of them (they are well-typed and refer to
+# existing records), so only SHACL can reject them.
+VARIANTS = {
+    "minCount (incident without source)": drop_field("v-clash", "source"),
+    "maxCount (two start dates)": set_field("v-clash", "startDate", ["2015-05-22", "2015-05-21"]),
+    "maxInclusive (date precision 9)": set_field("v-clash", "datePrecision", 9),
+    "lessThanOrEquals (ends before it starts)": set_field("v-clash", "endDate", "2015-05-01"),
+    "notInFuture component (SPARQL)": set_field("v-statement", "date", "2999-01-01"),
+    "in (unknown quantity category)": set_quantity("category", "kidnapped"),
+    "lessThanOrEquals (low above value)": set_quantity("low", 9),
+    "minInclusive (negative count)": set_quantity("value", -1),
+    "pattern (INEGI municipality code)": set_field("v-town", "inegiCode", "16"),
+    "pattern (Wikidata QID)": set_field("v-police", "wikidata", "X12"),
+    "minCount (municipality outside any place)": drop_field("v-town", "partOf"),
+    "class (superseded by a news outlet)": set_field("v-police", "supersededBy", "v-outlet"),
+    "or (statement with neither claim nor quantity)": lambda recs: [
+        by_id(recs, "v-statement").fields.pop(k) for k in ("claim", "quantity")],
+    "uniqueLang (two English texts)": set_field("v-claim-b", "text", [{"en": "one"}, {"en": "two"}]),
+    "sparql (claim contradicting itself)": set_field("v-claim-a", "contradicts", ["v-claim-a", "v-claim-b"]),
+    "in + maxCount (identity link)": lambda recs: by_id(recs, "v-link").fields.update(
+        links=["v-police"], method="guess"),
+    "minCount (agent without a name)": drop_field("v-gang", "name"),
+    "in (unknown violence type)": set_field("v-clash", "violenceType", "riot"),
+}
+
+# Constraints records cannot break (to_triples types every literal): added as raw triples instead.
+IKG = "https://w3id.org/incidentkg/ontology#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+INJECTED = {
+    "node ikgs:Text (a name typed as a number)": (f"<{ID}v-gang>", f"<{IKG}name>", f'"5"^^<{XSD}integer>'),
+    "datatype (a start date typed as a year)": (f"<{ID}v-post>", f"<{IKG}startDate>", f'"2014"^^<{XSD}gYear>'),
+    "nodeKind (an identity link to a literal)": (f"<{ID}v-link>", f"<{IKG}links>", '"v-gang"'),
+}
+
+
+def violations_both_ways(recs, extra=()):
+    triples = bulk.ntriples(recs) + list(extra)
+    graph = Graph().parse(data=bulk.ntriples_bytes(triples).decode("utf-8"), format="nt")
+    slow = pyshacl_validate(graph)
+    store = ox.Store()
+    bulk.load(store, triples)
+    fast = fastshacl.validate(triples, store)
+    return slow, fast
+
+
+def keys(violations):
+    # pyshacl also lists the nested results behind a failed sh:node (sh:detail), whose focus is the offending
+    # value itself; the compiled validator reports only the top-level result, so those are left out.
+    return {(v.focus.replace(ID, ""), v.path) for v in violations if v.focus.startswith(ID)}
+
+
+def test_the_shapes_compile_completely():
+    shapes = fastshacl.compiled()
+    assert {r.id.rsplit("#", 1)[-1] for r in shapes.roots} >= {"IncidentShape", "StatementShape", "QuantityShape"}
+    assert shapes.sparql_queries(), "the SPARQL-based constraints are compiled too"
+
+
+def test_valid_case_passes_both_validators():
+    slow, fast = violations_both_ways(records())
+    assert slow == [] and fast == []
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_both_validators_reject_the_same_broken_variant(name):
+    recs = copy.deepcopy(records())
+    VARIANTS[name](recs)
+    slow, fast = violations_both_ways(recs)
+    assert slow, f"pyshacl accepted the variant {name!r}"
+    assert keys(fast) == keys(slow)
+
+
+@pytest.mark.parametrize("name", sorted(INJECTED))
+def test_both_validators_reject_the_same_broken_triple(name):
+    slow, fast = violations_both_ways(records(), [INJECTED[name]])
+    assert slow, f"pyshacl accepted {name!r}"
+    assert keys(fast) == keys(slow)
+
+
+def test_fast_build_fails_like_the_normal_build(tmp_path):
+    messages = []
+    for fast in (False, True):
+        recs = copy.deepcopy(records())
+        set_quantity("category", "kidnapped")(recs)
+        out = tmp_path / f"out-{fast}"
+        with pytest.raises(InputError) as caught:
+            build(records=recs, out=out, fast=fast)
+        assert not out.exists()
+        messages.append(str(caught.value))
+    assert messages[0].split(":")[:2] == messages[1].split(":")[:2]  # same file and line
+    assert all("validation-case.yaml" in m and "v-statement" in m for m in messages)
+
+
+def test_sparql_constraint_failure_in_the_fast_build_is_reported_and_nothing_written(tmp_path):
+    recs = copy.deepcopy(records())
+    set_field("v-statement", "date", "2999-01-01")(recs)
+    with pytest.raises(InputError, match="future"):
+        build(records=recs, out=tmp_path / "g", fast=True)
+    assert not (tmp_path / "g").exists()

@@ -28,6 +28,7 @@ from .tabular import (
     integer,
     language_of,
     names_a_cartel,
+    paused_gc,
     place_chain,
     read_csv,
     slug,
@@ -99,6 +100,7 @@ def actor_class(name: str, kind: str | None) -> str:
     return "CriminalGroup" if names_a_cartel(name) else "Organization"
 
 
+@paused_gc()
 def read(path: Path, *, published: str | None = None, progress: Progress = None, warn: Warn = None) -> list[Record]:
     """Records for every event of an ACLED CSV export."""
     rows = list(read_csv(Path(path), COLUMNS, optional=OPTIONAL, progress=progress))

@@ -21,6 +21,7 @@ from rdflib import RDF
 from ..ontology import ID, IKG, PREFIXES
 from .case import Record, to_triples
 from .fastshacl import nt_term, read_literal
+from .tabular import paused_gc
 
 # Above this many records build() takes the bulk path (the bundled case has a few hundred).
 BULK_RECORDS = 2_000
@@ -38,10 +39,11 @@ def ntriples(records: list[Record]) -> list[tuple[str, str, str]]:
         return hit[1]
 
     out: dict[tuple[str, str, str], None] = {}  # a graph is a set; keep first-seen order
-    for s, p, o in to_triples(records):
-        hs, hp, ho = get(id(s)), get(id(p)), get(id(o))
-        out[(hs[1] if hs else convert(s), hp[1] if hp else convert(p), ho[1] if ho else convert(o))] = None
-    return list(out)
+    with paused_gc():
+        for s, p, o in to_triples(records):
+            hs, hp, ho = get(id(s)), get(id(p)), get(id(o))
+            out[(hs[1] if hs else convert(s), hp[1] if hp else convert(p), ho[1] if ho else convert(o))] = None
+        return list(out)
 
 
 def ntriples_bytes(triples: Iterable[tuple[str, str, str]]) -> bytes:

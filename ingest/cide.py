@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .case import Record
 from .tabular import (
-    Column, Progress, Records, Row, Warn, dataset_published, dataset_source, date, integer, read_csv, text)
+    Column, Progress, Records, Row, Warn, dataset_published, dataset_source, date, integer, paused_gc, read_csv,
+    text)
 
 PREFIX = "cide"
 
@@ -64,6 +65,7 @@ COLUMNS = {
 }
 
 
+@paused_gc()
 def read(path: Path, *, published: str | None = None, progress: Progress = None, warn: Warn = None) -> list[Record]:
     """Records for every confrontation in a CIDE-PPD CSV file."""
     rows = list(read_csv(Path(path), COLUMNS, progress=progress))

@@ -294,6 +294,10 @@ def ingest(
         None, "--case", "-c", help="Case files or folders to build with it (default: the bundled case); repeatable."
     ),
     no_case: bool = typer.Option(False, "--no-case", help="Build the imported records alone."),
+    add: Optional[list[str]] = typer.Option(
+        None, "--add", "-a", metavar="FORMAT:FILE", help="Another dataset file to import into the same graph "
+        "(e.g. cide:confrontations.csv), so resolution links across them; repeatable."
+    ),
     resolve: bool = typer.Option(
         True, "--resolve/--no-resolve", help="Link records that denote the same agent, place or incident across "
         "sources with IdentityLink records (see `incidentkg resolve`)."
@@ -314,17 +318,26 @@ def ingest(
     from .build import build as run_build
     from .case import read_cases
 
-    if fmt not in IMPORT_FORMATS:
-        _fail(QueryError(f"unknown format '{fmt}' (one of {', '.join(IMPORT_FORMATS)})"))
-    importer = importlib.import_module(f".{fmt}", __package__)
+    sources = [(fmt, file)]
+    for extra in add or []:
+        extra_fmt, _, extra_file = extra.partition(":")
+        if not extra_file:
+            _fail(QueryError(f"--add '{extra}': write it as FORMAT:FILE, e.g. cide:confrontations.csv"))
+        sources.append((extra_fmt, Path(extra_file)))
+    for name, _ in sources:
+        if name not in IMPORT_FORMATS:
+            _fail(QueryError(f"unknown format '{name}' (one of {', '.join(IMPORT_FORMATS)})"))
     notes: list[str] = []
     try:
         with _progress() as progress:
             task = progress.add_task(f"reading {file.name}", total=None)
-            records = importer.read(
-                file, published=published, warn=notes.append,
-                progress=lambda n: progress.update(task, description=f"reading {file.name}: {n} rows"),
-            )
+            records = []
+            for name, path in sources:
+                importer = importlib.import_module(f".{name}", __package__)
+                records += importer.read(
+                    path, published=published if path == file else None, warn=notes.append,
+                    progress=lambda n, path=path: progress.update(task, description=f"reading {path.name}: {n} rows"),
+                )
             inputs = [] if no_case else list(case or [_bundled()])
             if resolve:
                 from .resolve import links
@@ -345,7 +358,8 @@ def ingest(
         err_console.print(f"note: ... and {len(notes) - 10} more", highlight=False, markup=False)
     links_made = summary.classes.get("IdentityLink", 0)
     out_console.print(
-        f"Built {summary.out} from {file}: {summary.classes.get('Incident', 0)} incidents, "
+        f"Built {summary.out} from {', '.join(str(path) for _, path in sources)}: "
+        f"{summary.classes.get('Incident', 0)} incidents, "
         f"{summary.triples} triples ({summary.inferred} inferred); {links_made} identity links; "
         f"{summary.disputed_quantities} quantities on which sources disagree; {summary.seconds:.2f} s"
     )

@@ -23,6 +23,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from ..ontology import SH, Violation, load, local_name
+from .tabular import paused_gc
 
 RDF_TYPE = f"<{RDF.type}>"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
@@ -491,8 +492,9 @@ def validate(triples: Iterable[tuple[str, str, str]], store=None) -> list[Violat
     """Violations of the shapes by distinct N-Triples-string triples; SPARQL-based constraints run on `store` (an
     Oxigraph store holding the same triples) when it is given."""
     shapes = compiled()
-    data = triples if isinstance(triples, Data) else Data(triples)
-    found = shapes.validate(data)
+    with paused_gc():
+        data = triples if isinstance(triples, Data) else Data(triples)
+        found = shapes.validate(data)
     if store is not None:
         found.extend(shapes.sparql_violations(store))
     found.sort(key=lambda v: (v.focus, v.path or "", v.message))

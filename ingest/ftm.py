@@ -26,7 +26,7 @@ from followthemoney.types import registry
 from ..ontology import load
 from .case import Origin, Record
 from .errors import InputError
-from .tabular import Progress, Records, Warn, date, digest, read_jsonl, slug
+from .tabular import Progress, Records, Warn, date, digest, paused_gc, read_jsonl, slug
 
 PREFIX = "ftm"
 
@@ -54,6 +54,7 @@ def _language(code: str | None) -> str | None:
     return iso_639_alpha2(code) or code
 
 
+@paused_gc()
 def read(path: Path, *, published: str | None = None, progress: Progress = None, warn: Warn = None) -> list[Record]:
     """Records for the Person, Organization, Event, Article, Mention and Documentation entities of a
     FollowTheMoney JSON-lines file."""

@@ -8,8 +8,10 @@ places, documents) by id so that the same outlet cited by a thousand events is o
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import gc
 import hashlib
 import json
 import re
@@ -28,6 +30,19 @@ from .errors import InputError
 # receives one line per oddity kept as a note rather than rejected.
 Progress = Callable[[int], None] | None
 Warn = Callable[[str], None] | None
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Pause Python's cyclic garbage collector while millions of records, tuples and strings are made: its
+    full collections rescan them all and cost about 40% of the time; nothing made here forms cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------- text helpers

@@ -32,6 +32,7 @@ from .tabular import (
     integer,
     language_of,
     names_a_cartel,
+    paused_gc,
     place_chain,
     read_csv,
     slug,
@@ -153,6 +154,7 @@ def source_entries(row: Row) -> list[tuple[str, str, str | None]]:
     return [(o, d, None) for o, d in zip(offices, dates)]  # headlines cannot be aligned: documents only
 
 
+@paused_gc()
 def read(path: Path, *, published: str | None = None, progress: Progress = None, warn: Warn = None) -> list[Record]:
     """Records for every event of a GED CSV file. `published` overrides the assumed GED release date;
     `warn` receives one line per oddity kept as a note rather than rejected."""

@@ -317,6 +317,17 @@ def test_cli_ingest_builds_with_the_bundled_case_and_links(tmp_path):
     assert {(r["a"], r["b"]) for r in rows} >= {("tanhuato-2015", "ucdp/event/218178")}
 
 
+def test_cli_ingest_several_datasets_into_one_graph(tmp_path):
+    out = tmp_path / "g"
+    result = runner.invoke(app, ["ingest", "ucdp", str(FIXTURES / "ucdp-ged-sample.csv"), "--no-case",
+                                 "--add", f"cide:{FIXTURES / 'cide-ppd-sample.csv'}", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = queries.run("candidate_duplicates", {"kind": "Incident"}, out).rows
+    assert [(r["a"], r["b"]) for r in rows] == [("cide/event/4", "ucdp/event/900001")]
+    bad = runner.invoke(app, ["ingest", "ucdp", str(FIXTURES / "ucdp-ged-sample.csv"), "--add", "cide"])
+    assert bad.exit_code == 2 and "FORMAT:FILE" in bad.output
+
+
 def test_cli_ingest_bad_file_exits_2_and_writes_nothing(tmp_path):
     bad = rewrite_csv(FIXTURES / "cide-ppd-sample.csv", tmp_path / "bad.csv", set_cell("navy.dead", "two", row=3))
     out = tmp_path / "g"

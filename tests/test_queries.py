@@ -167,10 +167,15 @@ def test_catalogue_has_the_required_queries_with_typed_params():
     assert catalog["officials"].params["person"].type == "id"
 
 
+# linked_figures needs identity links between incidents, which only imports create; its rows are asserted on
+# the bundled case plus imported data in test_resolution.py. Here it must still run and give plain values.
+NEEDS_IMPORTS = {"linked_figures"}
+
+
 def test_every_query_runs_and_returns_plain_values(bundled_graph):
     for name in queries.catalog():
         result = queries.run(name, [], bundled_graph)
-        assert result.rows, f"{name} returned nothing on the bundled case"
+        assert result.rows or name in NEEDS_IMPORTS, f"{name} returned nothing on the bundled case"
         for row in result.rows:
             assert list(row) == result.columns
             for value in row.values():

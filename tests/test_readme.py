@@ -58,19 +58,25 @@ def test_readme_command_runs(command, workdir, monkeypatch, request):
         assert isinstance(rows, list) and rows
 
 
-def readme_outputs() -> list[tuple[str, str]]:
-    """(command, json output) pairs: a ```bash block with one query command followed by a ```json block."""
+def readme_outputs() -> list[tuple[str, str, str]]:
+    """(command, format, output) triples: a ```bash block whose last line is a query command, followed by a
+    ```json or ```csv block with what it prints."""
     text = README.read_text(encoding="utf-8")
-    pairs = re.findall(r"```bash\n[^`]*?" + re.escape(PREFIX) + r"([^\n]*--format json[^\n]*)\n```\n+```json\n(.*?)```", text, flags=re.S)
-    return pairs
+    pattern = re.escape(PREFIX) + r"([^\n]*--format (json|csv))\n```\n+```(?:json|csv)\n(.*?)```"
+    return [(command, fmt, shown) for command, fmt, shown in re.findall(pattern, text, flags=re.S)]
 
 
-@pytest.mark.parametrize("command,shown", readme_outputs())
-def test_readme_json_output_is_current(command, shown, workdir, monkeypatch):
+def test_readme_shows_outputs():
+    assert {fmt for _, fmt, _ in readme_outputs()} == {"json", "csv"}
+
+
+@pytest.mark.parametrize("command,fmt,shown", readme_outputs())
+def test_readme_output_is_current(command, fmt, shown, workdir, monkeypatch):
     monkeypatch.chdir(workdir)
-    result = CliRunner().invoke(app, shlex.split(command.split(" #")[0]))
+    result = CliRunner().invoke(app, shlex.split(command))
     assert result.exit_code == 0, result.output
-    shown_rows = json.loads(shown)
-    actual = json.loads(result.stdout)
-    # the README may show the first rows only
-    assert actual[: len(shown_rows)] == shown_rows
+    if fmt == "json":  # the README may show the first rows only
+        shown_rows = json.loads(shown)
+        assert json.loads(result.stdout)[: len(shown_rows)] == shown_rows
+    else:
+        assert result.stdout == shown

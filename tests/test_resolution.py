@@ -75,6 +75,16 @@ def test_abbreviation_matches_the_initials_of_a_name():
     assert frozenset(("b/1", "c/1")) not in found  # same initials, no abbreviation: no evidence
 
 
+def test_shared_wikidata_item_is_an_identifier_link():
+    records = [Record("State", "a/michoacan", {"name": "Mich.", "wikidata": "Q79861", "source": "x"}, Origin("a.csv", 1)),
+               Record("State", "b/16", {"name": "Estado 16", "wikidata": "Q79861", "source": "x"}, Origin("b.csv", 1)),
+               Record("Person", "a/p", {"name": "Ana", "wikidata": "Q5", "source": "x"}, Origin("a.csv", 2)),
+               Record("Organization", "b/o", {"name": "Org", "wikidata": "Q5", "source": "x"}, Origin("b.csv", 2))]
+    found = resolve.candidates(records)
+    assert [(c.a, c.b, c.method, c.score) for c in found] == [("a/michoacan", "b/16", "identifier", 1.0)]
+    assert found[0].evidence == "Wikidata Q79861 [a/michoacan] ~ Wikidata Q79861 [b/16]"
+
+
 def test_places_linked_by_inegi_code_and_by_name_within_a_state(pairs):
     state = pairs[frozenset(("michoacan", "cide/place/16"))]
     assert state.method == "identifier" and "INEGI code 16" in state.evidence

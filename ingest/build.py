@@ -26,7 +26,7 @@ from . import bulk, fastshacl
 from .case import Record, case_files, read_cases, to_triples
 from .errors import GraphMissingError, InputError
 
-DEFAULT_OUT = Path("build")
+DEFAULT_OUT = Path("graph")
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 STORE_DIR = "store"
 MANIFEST = "manifest.json"

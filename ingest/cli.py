@@ -30,7 +30,7 @@ out_console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
 
 GraphOption = typer.Option(
-    None, "--graph", "-g", envvar="INCIDENTKG_GRAPH", help="Built graph folder (default: ./build)."
+    None, "--graph", "-g", envvar="INCIDENTKG_GRAPH", help="Built graph folder (default: ./graph)."
 )
 
 
@@ -59,7 +59,7 @@ def build(
     inputs: Optional[list[Path]] = typer.Argument(
         None, help="Case files or folders of them (default: the bundled Tanhuato case)."
     ),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", envvar="INCIDENTKG_GRAPH", help="Output folder (default: ./build)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", envvar="INCIDENTKG_GRAPH", help="Output folder (default: ./graph)."),
     ladybug: bool = typer.Option(
         True, "--ladybug/--no-ladybug", help="Also make the embedded Cypher (Ladybug) database; otherwise it is made on first use."
     ),
@@ -305,7 +305,7 @@ def ingest(
     published: Optional[str] = typer.Option(
         None, "--published", help="Publication date of the dataset (YYYY-MM-DD) when the file does not state it."
     ),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", envvar="INCIDENTKG_GRAPH", help="Output folder (default: ./build)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", envvar="INCIDENTKG_GRAPH", help="Output folder (default: ./graph)."),
 ) -> None:
     """Import a dataset file (UCDP GED, CIDE-PPD, ACLED, FollowTheMoney) and build it with the case files.
 

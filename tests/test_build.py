@@ -198,11 +198,11 @@ def test_cli_build_default_is_the_bundled_case(tmp_path, monkeypatch):
     result = runner.invoke(app, ["build"])
     assert result.exit_code == 0, result.output
     assert "contradicting claim pairs" in result.output
-    counts = manifest(tmp_path / "build")["classes"]
+    counts = manifest(tmp_path / "graph")["classes"]
     assert counts["Incident"] >= 3 and counts["Agent"] >= 15 and counts["Document"] >= 8
     assert counts["Statement"] >= 25
-    assert manifest(tmp_path / "build")["contradictions"] >= 6
-    inputs = manifest(tmp_path / "build")["inputs"]
+    assert manifest(tmp_path / "graph")["contradictions"] >= 6
+    inputs = manifest(tmp_path / "graph")["inputs"]
     assert inputs and all(Path(name).parent == bundled_case() and name.endswith(".yaml") for name in inputs)
 
 

@@ -38,7 +38,7 @@ def workdir(tmp_path_factory, bundled_graph):
     import shutil
 
     folder = tmp_path_factory.mktemp("readme")
-    shutil.copytree(bundled_graph, folder / "build")
+    shutil.copytree(bundled_graph, folder / "graph")
     return folder
 
 

@@ -10,7 +10,7 @@ from rdflib.namespace import SH
 
 from incidentkg.ingest.build import bundled_case
 from incidentkg.ingest.case import read_cases, to_triples
-from incidentkg.ontology import IKG, ONTOLOGY_FILE, SHAPES_FILE, load, validate
+from incidentkg.ontology import IKG, ONTOLOGY_FILE, load, validate
 
 MINI = Path(__file__).parent / "cases" / "mini.yaml"
 ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")

@@ -432,28 +432,16 @@ def test_hostile_text_in_page_heading_is_escaped(evil_page):
 # ---------------------------------------------------------------- engines and errors
 
 
-def test_cypher_engine_until_queries_take_one(bundled_graph, monkeypatch, tmp_path):
-    calls = []
-
-    def run_without_engine(name, params=None, graph_dir=None):
-        calls.append((name, params))
-        return queries.Result(["x"], [{"x": "tanhuato-2015"}])
-
-    monkeypatch.setattr(queries, "run", run_without_engine)
-    with pytest.raises(QueryError, match="cypher engine not available"):
-        render(bundled_graph, query="timeline", engine="cypher", out=tmp_path / "q.html")
-    assert calls == [] and not (tmp_path / "q.html").exists()
-    render(bundled_graph, query="timeline", out=tmp_path / "q.html")
-    assert calls == [("timeline", [])] and (tmp_path / "q.html").exists()
-    calls.clear()
-
-    def run_with_engine(name, params=None, graph_dir=None, engine="sparql"):
-        calls.append((name, params, engine))
-        return queries.Result(["x"], [{"x": "tanhuato-2015"}])
-
-    monkeypatch.setattr(queries, "run", run_with_engine)
-    result = model.run_query("timeline", ["incident=tanhuato-2015"], bundled_graph, "cypher")
-    assert calls == [("timeline", ["incident=tanhuato-2015"], "cypher")] and result.rows
+def test_cypher_engine_draws_the_same_page(bundled_graph, monkeypatch, tmp_path):
+    """`viz --query NAME --engine cypher` draws the rows of the Cypher twin (embedded Ladybug): the same
+    records as the SPARQL query, so the same page."""
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    sparql = render(bundled_graph, query="contradictions", out=tmp_path / "sparql.html")
+    cypher = render(bundled_graph, query="contradictions", engine="cypher", out=tmp_path / "cypher.html")
+    assert cypher.read_text(encoding="utf-8") == sparql.read_text(encoding="utf-8")
+    with pytest.raises(QueryError, match="unknown engine 'gremlin'"):
+        render(bundled_graph, query="contradictions", engine="gremlin", out=tmp_path / "x.html")
+    assert not (tmp_path / "x.html").exists()
 
 
 def test_errors(bundled_graph, tmp_path):

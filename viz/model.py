@@ -9,7 +9,6 @@ provenance are named.
 
 from __future__ import annotations
 
-import inspect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -347,17 +346,13 @@ class GraphData:
 
 
 def run_query(name: str, params, graph_dir: Path | None, engine: str):
-    """queries.run with the engine passed on when it takes one; without it only SPARQL is available."""
+    """The saved query's rows from the chosen engine (SPARQL on Oxigraph, or its Cypher twin)."""
     from .. import queries
 
     if engine not in ENGINES:
         raise QueryError(f"unknown engine '{engine}' (one of: {', '.join(ENGINES)})")
     params = list(params) if not isinstance(params, dict) else params
-    if "engine" in inspect.signature(queries.run).parameters:
-        return queries.run(name, params, graph_dir, engine=engine)
-    if engine != "sparql":
-        raise QueryError(f"{engine} engine not available")
-    return queries.run(name, params, graph_dir)
+    return queries.run(name, params, graph_dir, engine=engine)
 
 
 def _ordered(props: list[str]) -> list[str]:

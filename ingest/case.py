@@ -18,49 +18,16 @@ from typing import Any
 import yaml
 from rdflib import RDF, XSD, Literal, URIRef
 
-from ..ontology import ID, Ontology, load
+from ..ontology import ID, Ontology, PropertyInfo, load
 from .errors import InputError
 
-RDF_LANGSTRING = RDF.langString
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
 LANG_PATTERN = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 META_KEYS = {"case", "title", "description"}
-# Imported datasets repeat the same numbers, dates and words hundreds of thousands of times; rdflib builds a
-# Literal (and reaches XSD terms through a slow namespace lookup) each time, so checked literals and class
-# tests are memoised. Bounded so a huge import cannot grow the cache without limit.
-# Keys use id() of the ontology's datatype terms: rdflib compares URIRefs in Python, ids compare in C.
-_LITERALS: dict[tuple[str, int], Literal] = {}
+# Imported datasets repeat the same numbers, dates and words hundreds of thousands of times, and rdflib builds
+# a new Literal each time: checked literals are memoised per (lexical form, property), bounded in size.
+_LITERALS: dict[tuple[str, str], Literal] = {}
 _LITERAL_CACHE_SIZE = 200_000
-_IS_A: dict[tuple[int, str, str], bool] = {}
-
-
-_RANGE_NAMES: dict[str, str | None] = {}
-
-
-def _range_name(prop) -> str | None:
-    if prop.name not in _RANGE_NAMES:
-        _RANGE_NAMES[prop.name] = prop.range_name
-    return _RANGE_NAMES[prop.name]
-
-
-_KINDS: dict[int, tuple[str, URIRef | None]] = {}
-
-
-def _kind(datatype: URIRef | None) -> str:
-    """'lang' (language-tagged text), 'text' (free text) or 'typed', memoised per datatype term."""
-    known = _KINDS.get(id(datatype))
-    if known is None:
-        kind = "lang" if datatype == RDF_LANGSTRING else "text" if datatype is None else "typed"
-        known = _KINDS[id(datatype)] = (kind, datatype)  # holding the term keeps its id from being reused
-    return known[0]
-
-
-def _is_a(onto: Ontology, name: str, ancestor: str) -> bool:
-    key = (id(onto), name, ancestor)
-    known = _IS_A.get(key)
-    if known is None:
-        known = _IS_A[key] = onto.is_a(name, ancestor)
-    return known
 
 
 @dataclass
@@ -226,7 +193,7 @@ def _record_triples(record: Record, known: dict[str, Record], onto: Ontology) ->
         prop = onto.properties.get(key)
         if prop is None:
             raise record.origin.error(key, f"unknown field for {record.cls}")
-        if prop.domain and not _is_a(onto, record.cls, prop.domain):
+        if prop.domain and not onto.is_a(record.cls, prop.domain):
             raise record.origin.error(key, f"field does not apply to {record.cls} (it belongs to {prop.domain})")
         values = raw if isinstance(raw, list) else [raw]
         for index, value in enumerate(values, start=1):
@@ -241,12 +208,12 @@ def _record_triples(record: Record, known: dict[str, Record], onto: Ontology) ->
                 target = known.get(str(value))
                 if target is None:
                     raise record.origin.error(key, f"unknown id '{value}'")
-                wanted = _range_name(prop)
-                if wanted and wanted in onto.classes and not _is_a(onto, target.cls, wanted):
+                wanted = prop.range_name
+                if wanted and wanted in onto.classes and not onto.is_a(target.cls, wanted):
                     raise record.origin.error(key, f"'{value}' is a {target.cls}, expected a {wanted}")
                 yield subject, prop.iri, target.iri
             else:
-                for literal in _literals(value, prop.range, record, key):
+                for literal in _literals(value, prop, record, key):
                     yield subject, prop.iri, literal
 
 
@@ -263,9 +230,9 @@ def _inline_child(parent: Record, key: str, index: int, value: dict, prop, onto:
     return _record(dict(value), range_cls, origin, onto, record_id=f"{parent.id}/{key}/{index}")
 
 
-def _literals(value: Any, datatype: URIRef | None, record: Record, key: str) -> list[Literal]:
+def _literals(value: Any, prop: PropertyInfo, record: Record, key: str) -> list[Literal]:
     if isinstance(value, dict):  # {lang: text}
-        if _kind(datatype) == "typed":
+        if prop.value_kind == "typed":
             raise record.origin.error(key, "expected a single value, not a mapping")
         out = []
         for lang, text in value.items():
@@ -275,17 +242,17 @@ def _literals(value: Any, datatype: URIRef | None, record: Record, key: str) -> 
                 raise record.origin.error(key, f"text for language '{lang}' must be a string")
             out.append(Literal(text, lang=lang))
         return out
-    kind = _kind(datatype)
-    if kind == "lang":
+    if prop.value_kind == "lang":
         raise record.origin.error(key, "needs a language tag: write it as {es: \"...\"} or {en: \"...\"}")
-    if kind == "text":
+    if prop.value_kind == "text":
         if not isinstance(value, str):
             raise record.origin.error(key, f"expected text, got {value!r}")
         return [Literal(value)]
-    return [_typed(value, datatype, record, key)]
+    return [_typed(value, prop, record, key)]
 
 
-def _typed(value: Any, datatype: URIRef, record: Record, key: str) -> Literal:
+def _typed(value: Any, prop: PropertyInfo, record: Record, key: str) -> Literal:
+    datatype = prop.range
     kind = datatype.split("#")[-1]
     if isinstance(value, bool) and datatype != XSD.boolean:
         raise record.origin.error(key, f"expected {kind}, got {value!r}")
@@ -294,12 +261,12 @@ def _typed(value: Any, datatype: URIRef, record: Record, key: str) -> Literal:
             raise record.origin.error(key, f"expected {kind}, got a date")
         value = value.isoformat()[:10]
     lexical = str(value)
-    cached = _LITERALS.get((lexical, id(datatype)))
+    cached = _LITERALS.get((lexical, prop.name))
     if cached is not None:  # this exact lexical form already passed the checks below
         return cached
     literal = _checked(lexical, value, datatype, record, key)
     if len(_LITERALS) < _LITERAL_CACHE_SIZE:
-        _LITERALS[(lexical, id(datatype))] = literal
+        _LITERALS[(lexical, prop.name)] = literal
     return literal
 
 

@@ -9,7 +9,7 @@ build, the property graph and the visualisation all ask this module instead of k
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -66,9 +66,17 @@ class PropertyInfo(Term):
     def is_object(self) -> bool:
         return self.kind == "object"
 
-    @property
+    @cached_property
     def range_name(self) -> str | None:
         return local_name(self.range) if self.range is not None else None
+
+    @cached_property
+    def value_kind(self) -> str:
+        """How a datatype property's values are written: 'lang' (language-tagged text only), 'text' (plain or
+        tagged text) or 'typed' (a literal of the range datatype)."""
+        if self.range == RDF.langString:
+            return "lang"
+        return "text" if self.range is None else "typed"
 
 
 def local_name(iri: URIRef | str) -> str:
@@ -87,15 +95,20 @@ class Ontology:
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     properties: dict[str, PropertyInfo] = field(default_factory=dict)
 
+    _ancestors: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
     def ancestors(self, name: str) -> list[str]:
-        """The class itself, then its ikg superclasses, nearest first."""
-        order, todo = [], [name]
-        while todo:
-            current = todo.pop(0)
-            if current not in order:
-                order.append(current)
-                todo.extend(self.classes[current].parents)
-        return order
+        """The class itself, then its ikg superclasses, nearest first (memoised: importers ask per value)."""
+        known = self._ancestors.get(name)
+        if known is None:
+            known, todo = [], [name]
+            while todo:
+                current = todo.pop(0)
+                if current not in known:
+                    known.append(current)
+                    todo.extend(self.classes[current].parents)
+            self._ancestors[name] = known
+        return list(known)
 
     def top_class(self, name: str) -> str:
         """The root of `name`'s ikg class tree (Incident, Place, Agent, Statement, ...)."""
@@ -108,7 +121,9 @@ class Ontology:
         return [c for c in self.classes if name in self.ancestors(c)]
 
     def is_a(self, name: str, ancestor: str) -> bool:
-        return ancestor in self.ancestors(name)
+        if name not in self._ancestors:
+            self.ancestors(name)
+        return ancestor in self._ancestors[name]
 
     def section_class(self, section: str) -> ClassInfo | None:
         return next((c for c in self.classes.values() if c.section == section), None)

@@ -1,4 +1,4 @@
-"""Case files (YAML) and dataset importers both produce `Record`s; `to_triples` turns records into RDF.
+"""Case files (YAML) and dataset importers both produce `Record`s; `to_ntriples` turns records into RDF.
 
 The mapping is read from the ontology, not written here: a YAML section is the class annotated with that
 `ikg:caseSection`, `type:` picks a subclass, and every other key is an ontology property's local name.
@@ -10,24 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import RDF, XSD, Literal, URIRef
+from rdflib import RDF, XSD, URIRef
 
 from ..ontology import ID, Ontology, PropertyInfo, load
 from .errors import InputError
+from .nt import nt_iri, nt_literal
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
 LANG_PATTERN = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 META_KEYS = {"case", "title", "description"}
-# Imported datasets repeat the same numbers, dates and words hundreds of thousands of times, and rdflib builds
-# a new Literal each time: checked literals are memoised per (lexical form, property), bounded in size.
-_LITERALS: dict[tuple[str, str], Literal] = {}
-_LITERAL_CACHE_SIZE = 200_000
 
 
 @dataclass
@@ -171,50 +170,140 @@ def read_cases(paths: Iterable[Path]) -> list[Record]:
 
 # ---------------------------------------------------------------- records to triples
 
-
-def to_triples(records: list[Record]) -> Iterator[tuple]:
-    """Yield the RDF triples for `records`, checking fields, references and literal forms as it goes."""
-    onto = load()
-    known: dict[str, Record] = {}
-    for record in records:
-        previous = known.get(record.id)
-        if previous is not None:
-            where = f"{previous.origin.file}:{previous.origin.line}"
-            raise record.origin.error("id", f"duplicate id '{record.id}' (first defined at {where})")
-        known[record.id] = record
-    for record in records:
-        yield from _record_triples(record, known, onto)
+RDF_TYPE = nt_iri(str(RDF.type))
 
 
-def _record_triples(record: Record, known: dict[str, Record], onto: Ontology) -> Iterator[tuple]:
-    subject = record.iri
-    yield subject, RDF.type, onto.classes[record.cls].iri
-    for key, raw in record.fields.items():
-        prop = onto.properties.get(key)
-        if prop is None:
-            raise record.origin.error(key, f"unknown field for {record.cls}")
-        if prop.domain and not onto.is_a(record.cls, prop.domain):
-            raise record.origin.error(key, f"field does not apply to {record.cls} (it belongs to {prop.domain})")
-        values = raw if isinstance(raw, list) else [raw]
-        for index, value in enumerate(values, start=1):
-            if value is None:
-                continue
+class _Converter:
+    """Records → distinct triples of N-Triples strings (see nt.py), checking fields, references and literal
+    forms on the way. Imported datasets repeat the same words, numbers and dates hundreds of thousands of
+    times, so every checked literal is memoised per property and every record IRI is written once."""
+
+    def __init__(self, records: list[Record], onto: Ontology) -> None:
+        self.onto = onto
+        self.known: dict[str, Record] = {}
+        for record in records:
+            previous = self.known.get(record.id)
+            if previous is not None:
+                where = f"{previous.origin.file}:{previous.origin.line}"
+                raise record.origin.error("id", f"duplicate id '{record.id}' (first defined at {where})")
+            self.known[record.id] = record
+        self.iris: dict[str, str] = {}  # record id -> <IRI>
+        self.classes = {name: nt_iri(str(cls.iri)) for name, cls in onto.classes.items()}
+        self.fields: dict[tuple[str, str], tuple[PropertyInfo, str]] = {}  # (class, key) -> checked property
+        self.fits: dict[tuple[str, str], bool] = {}  # (class, wanted class) -> is_a
+        self.texts: dict[str, str] = {}  # text -> literal
+        self.typed: dict[str, dict] = {}  # property -> value -> literal
+        self.out: dict[tuple[str, str, str], None] = {}  # a graph is a set; keep first-seen order
+
+    def iri(self, record_id: str) -> str:
+        iri = self.iris.get(record_id)
+        if iri is None:
+            iri = self.iris[record_id] = f"<{ID}{record_id}>"
+        return iri
+
+    def field(self, record: Record, key: str) -> tuple[PropertyInfo, str]:
+        """The property a record's key names, checked against the record's class (memoised per class)."""
+        found = self.fields.get((record.cls, key))
+        if found is None:
+            prop = self.onto.properties.get(key)
+            if prop is None:
+                raise record.origin.error(key, f"unknown field for {record.cls}")
+            if prop.domain and not self.onto.is_a(record.cls, prop.domain):
+                raise record.origin.error(key, f"field does not apply to {record.cls} (it belongs to {prop.domain})")
+            found = self.fields[(record.cls, key)] = (prop, nt_iri(str(prop.iri)))
+        return found
+
+    def record(self, record: Record) -> None:
+        out = self.out
+        subject = self.iri(record.id)
+        out[(subject, RDF_TYPE, self.classes[record.cls])] = None
+        for key, raw in record.fields.items():
+            prop, predicate = self.field(record, key)
+            values = raw if type(raw) is list else (raw,)
             if prop.is_object:
-                if isinstance(value, dict):
-                    child = _inline_child(record, key, index, value, prop, onto)
-                    yield subject, prop.iri, child.iri
-                    yield from _record_triples(child, known, onto)
-                    continue
-                target = known.get(str(value))
-                if target is None:
-                    raise record.origin.error(key, f"unknown id '{value}'")
-                wanted = prop.range_name
-                if wanted and wanted in onto.classes and not onto.is_a(target.cls, wanted):
-                    raise record.origin.error(key, f"'{value}' is a {target.cls}, expected a {wanted}")
-                yield subject, prop.iri, target.iri
+                for index, value in enumerate(values, start=1):
+                    if value is not None:
+                        out[(subject, predicate, self.reference(record, key, index, value, prop))] = None
+            elif prop.value_kind == "text":
+                texts = self.texts
+                for value in values:
+                    literal = texts.get(value) if type(value) is str else None
+                    if literal is None:
+                        if value is None:
+                            continue
+                        if isinstance(value, dict):  # {lang: text}
+                            for tagged in self.literal(value, prop, record, key):
+                                out[(subject, predicate, tagged)] = None
+                            continue
+                        if not isinstance(value, str):
+                            raise record.origin.error(key, f"expected text, got {value!r}")
+                        literal = texts[value] = nt_literal(value)
+                    out[(subject, predicate, literal)] = None
             else:
-                for literal in _literals(value, prop, record, key):
-                    yield subject, prop.iri, literal
+                for value in values:
+                    if value is not None:
+                        for literal in self.literal(value, prop, record, key):
+                            out[(subject, predicate, literal)] = None
+
+    def reference(self, record: Record, key: str, index: int, value: Any, prop: PropertyInfo) -> str:
+        """The IRI an object-property value names: a known record id, or an inline child record."""
+        if isinstance(value, dict):
+            child = _inline_child(record, key, index, value, prop, self.onto)
+            self.record(child)
+            return self.iri(child.id)
+        target = self.known.get(value if type(value) is str else str(value))
+        if target is None:
+            raise record.origin.error(key, f"unknown id '{value}'")
+        wanted = prop.range_name
+        fits = self.fits.get((target.cls, wanted))
+        if fits is None:
+            fits = self.fits[(target.cls, wanted)] = not (
+                wanted and wanted in self.onto.classes and not self.onto.is_a(target.cls, wanted))
+        if not fits:
+            raise record.origin.error(key, f"'{value}' is a {target.cls}, expected a {wanted}")
+        return self.iris.get(target.id) or self.iri(target.id)
+
+    def literal(self, value: Any, prop: PropertyInfo, record: Record, key: str) -> list[str]:
+        if isinstance(value, dict):  # {lang: text}
+            if prop.value_kind == "typed":
+                raise record.origin.error(key, "expected a single value, not a mapping")
+            out = []
+            for lang, text in value.items():
+                if not isinstance(lang, str) or not LANG_PATTERN.match(lang):
+                    raise record.origin.error(key, f"invalid language tag '{lang}'")
+                if not isinstance(text, str):
+                    raise record.origin.error(key, f"text for language '{lang}' must be a string")
+                out.append(nt_literal(text, lang=lang))
+            return out
+        if prop.value_kind == "lang":
+            raise record.origin.error(key, "needs a language tag: write it as {es: \"...\"} or {en: \"...\"}")
+        if type(value) is bool:  # True == 1 as a dict key: never let a cached number answer for a boolean
+            return [nt_literal(_lexical(value, prop, record, key), str(prop.range))]
+        cache = self.typed.get(prop.name)
+        if cache is None:
+            cache = self.typed[prop.name] = {}
+        literal = cache.get(value)
+        if literal is None:
+            literal = cache[value] = nt_literal(_lexical(value, prop, record, key), str(prop.range))
+        return [literal]
+
+
+def to_ntriples(records: list[Record], flush: Callable[[list[tuple[str, str, str]]], None] | None = None,
+                every: int = 100_000) -> list[tuple[str, str, str]]:
+    """The records' distinct RDF triples as N-Triples term strings, in first-seen order; the first bad field,
+    reference or literal raises an InputError naming its file, line and field. With `flush`, the new triples
+    are also handed over about `every` at a time as they are made (so a store can load them meanwhile)."""
+    converter = _Converter(records, load())
+    out, sent = converter.out, 0
+    for record in records:
+        converter.record(record)
+        if flush is not None and len(out) - sent >= every:
+            flush(list(islice(out, sent, None)))
+            sent = len(out)
+    triples = list(out)
+    if flush is not None:
+        flush(triples[sent:])
+    return triples
 
 
 def _inline_child(parent: Record, key: str, index: int, value: dict, prop, onto: Ontology) -> Record:
@@ -230,28 +319,9 @@ def _inline_child(parent: Record, key: str, index: int, value: dict, prop, onto:
     return _record(dict(value), range_cls, origin, onto, record_id=f"{parent.id}/{key}/{index}")
 
 
-def _literals(value: Any, prop: PropertyInfo, record: Record, key: str) -> list[Literal]:
-    if isinstance(value, dict):  # {lang: text}
-        if prop.value_kind == "typed":
-            raise record.origin.error(key, "expected a single value, not a mapping")
-        out = []
-        for lang, text in value.items():
-            if not isinstance(lang, str) or not LANG_PATTERN.match(lang):
-                raise record.origin.error(key, f"invalid language tag '{lang}'")
-            if not isinstance(text, str):
-                raise record.origin.error(key, f"text for language '{lang}' must be a string")
-            out.append(Literal(text, lang=lang))
-        return out
-    if prop.value_kind == "lang":
-        raise record.origin.error(key, "needs a language tag: write it as {es: \"...\"} or {en: \"...\"}")
-    if prop.value_kind == "text":
-        if not isinstance(value, str):
-            raise record.origin.error(key, f"expected text, got {value!r}")
-        return [Literal(value)]
-    return [_typed(value, prop, record, key)]
-
-
-def _typed(value: Any, prop: PropertyInfo, record: Record, key: str) -> Literal:
+def _lexical(value: Any, prop: PropertyInfo, record: Record, key: str) -> str:
+    """The checked, canonical lexical form of a typed value (integers and decimals without signs, leading
+    zeros or exponents, so equal numbers are one literal)."""
     datatype = prop.range
     kind = datatype.split("#")[-1]
     if isinstance(value, bool) and datatype != XSD.boolean:
@@ -260,23 +330,21 @@ def _typed(value: Any, prop: PropertyInfo, record: Record, key: str) -> Literal:
         if datatype != XSD.date:
             raise record.origin.error(key, f"expected {kind}, got a date")
         value = value.isoformat()[:10]
+    if isinstance(value, bool):
+        return "true" if value else "false"
     lexical = str(value)
-    cached = _LITERALS.get((lexical, prop.name))
-    if cached is not None:  # this exact lexical form already passed the checks below
-        return cached
-    literal = _checked(lexical, value, datatype, record, key)
-    if len(_LITERALS) < _LITERAL_CACHE_SIZE:
-        _LITERALS[(lexical, prop.name)] = literal
-    return literal
-
-
-def _checked(lexical: str, value: Any, datatype: URIRef, record: Record, key: str) -> Literal:
-    if datatype == XSD.integer and not re.fullmatch(r"[+-]?\d+", lexical):
-        raise record.origin.error(key, f"expected a whole number, got {value!r}")
-    if datatype == XSD.decimal and not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", lexical):
-        raise record.origin.error(key, f"expected a decimal number, got {value!r}")
+    if datatype == XSD.integer:
+        if not re.fullmatch(r"[+-]?\d+", lexical):
+            raise record.origin.error(key, f"expected a whole number, got {value!r}")
+        return str(int(lexical))
+    if datatype == XSD.decimal:
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", lexical):
+            raise record.origin.error(key, f"expected a decimal number, got {value!r}")
+        return format(Decimal(lexical), "f")
     if datatype == XSD.date:
         try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", lexical):
+                raise ValueError(lexical)
             dt.date.fromisoformat(lexical)
         except ValueError:
             raise record.origin.error(key, f"expected a date YYYY-MM-DD, got {value!r}") from None
@@ -286,6 +354,4 @@ def _checked(lexical: str, value: Any, datatype: URIRef, record: Record, key: st
         raise record.origin.error(key, f"expected an absolute URL, got {value!r}")
     if datatype == XSD.language and not LANG_PATTERN.match(lexical):
         raise record.origin.error(key, f"expected a language tag such as 'es', got {value!r}")
-    if datatype == XSD.string:  # RDF 1.1: plain and xsd:string literals are one; rdflib compares them apart
-        return Literal(lexical)
-    return Literal(lexical, datatype=datatype)
+    return lexical

@@ -14,21 +14,21 @@ pyshacl on broken variants).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from itertools import chain
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.collection import Collection
 
 from ..ontology import SH, Violation, load, local_name
+from .nt import XSD_NS, XSD_STRING, is_literal, nt_iri, nt_term, parse_literal, term_text
 from .tabular import paused_gc
 
 RDF_TYPE = f"<{RDF.type}>"
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD_NS + "string"
-LANG_STRING = str(RDF.langString)
 NUMERIC = {XSD_NS + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
                                 "positiveInteger", "negativeInteger", "nonPositiveInteger", "short", "byte")}
 ORDERED_AS_TEXT = {XSD_NS + t for t in ("date", "dateTime", "gYear", "gYearMonth", "time")}
@@ -46,77 +46,6 @@ class Unsupported(Exception):
     """A shape uses a SHACL feature this compiler does not implement."""
 
 
-# ---------------------------------------------------------------- N-Triples terms
-
-
-def nt_iri(iri: str) -> str:
-    return f"<{iri}>"
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-
-
-def nt_literal(lexical: str, datatype: str | None = None, lang: str | None = None) -> str:
-    """A literal in canonical N-Triples form; xsd:string is written plain, as RDF 1.1 equates them."""
-    body = f'"{_escape(lexical)}"'
-    if lang:
-        return f"{body}@{lang.lower()}"
-    if datatype and datatype != XSD_STRING:
-        return f"{body}^^<{datatype}>"
-    return body
-
-
-def nt_term(term) -> str:
-    """An rdflib term as an N-Triples string."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        return nt_literal(str(term), str(term.datatype) if term.datatype else None, term.language)
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-_UNESCAPE = re.compile(r'\\(["\\nrtbf\']|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})')
-_UNESCAPED = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "'": "'"}
-
-
-def _unescape(match: re.Match) -> str:
-    code = match.group(1)
-    return chr(int(code[1:], 16)) if code[0] in "uU" else _UNESCAPED[code]
-
-
-def read_literal(nt: str) -> tuple[str, str, str | None]:
-    """(lexical form, datatype IRI, language) of an N-Triples literal; the datatype of a language-tagged
-    string is rdf:langString and of a plain one xsd:string."""
-    end = nt.rfind('"')
-    body = nt[1:end]
-    lexical = _UNESCAPE.sub(_unescape, body) if "\\" in body else body
-    rest = nt[end + 1:]
-    if rest.startswith("@"):
-        return lexical, LANG_STRING, rest[1:]
-    if rest.startswith("^^<"):
-        return lexical, rest[3:-1], None
-    return lexical, XSD_STRING, None
-
-
-parse_literal = cache(read_literal)  # the validator meets the same literals over and over
-
-
-def is_literal(nt: str) -> bool:
-    return nt.startswith('"')
-
-
-def term_text(nt: str) -> str:
-    """The IRI or lexical form of a term, as SPARQL's STR() gives it."""
-    if nt.startswith("<"):
-        return nt[1:-1]
-    if is_literal(nt):
-        return parse_literal(nt)[0]
-    return nt
-
-
 # ---------------------------------------------------------------- data index
 
 
@@ -125,22 +54,22 @@ class Data:
     nodes at once with set operations."""
 
     def __init__(self, triples: Iterable[tuple[str, str, str]]) -> None:
-        by_pred: dict[str, dict[str, list[str]]] = {}  # predicate -> subject -> objects, in one pass
+        by_pred: defaultdict[str, dict[str, list[str]]] = defaultdict(dict)  # predicate -> subject -> objects
+        multi: defaultdict[str, set[str]] = defaultdict(set)  # predicate -> subjects with several objects
         count = 0
         for s, p, o in triples:
             count += 1
-            subjects = by_pred.get(p)
-            if subjects is None:
-                by_pred[p] = {s: [o]}
+            subjects = by_pred[p]
+            objects = subjects.get(s)
+            if objects is None:
+                subjects[s] = [o]
             else:
-                objects = subjects.get(s)
-                if objects is None:
-                    subjects[s] = [o]
-                else:
-                    objects.append(o)
+                objects.append(o)
+                multi[p].add(s)
         self.count = count
         self._grouped: dict[tuple[str, bool], dict[str, list[str]]] = {
             (p, False): subjects for p, subjects in by_pred.items()}
+        self._multi = {(p, False): subjects for p, subjects in multi.items()}
         self.types = self.grouped(RDF_TYPE, False)
 
     def grouped(self, path: str, inverse: bool) -> dict[str, list[str]]:
@@ -153,6 +82,14 @@ class Data:
                     for o in objects:
                         found.setdefault(o, []).append(s)
         return found
+
+    def several(self, path: str, inverse: bool) -> set[str]:
+        """The focus nodes with more than one value on `path` (or its inverse): few, so maxCount checks
+        look at these instead of every node."""
+        key = (path, inverse)
+        if key not in self._multi:
+            self._multi[key] = {n for n, values in self.grouped(path, inverse).items() if len(values) > 1}
+        return self._multi[key]
 
     def values(self, focus: str, path: str, inverse: bool = False) -> list[str]:
         return self.grouped(path, inverse).get(focus, [])
@@ -321,20 +258,21 @@ class Compiled:
                     [n for n in nodes if len(grouped.get(n, ())) < param]
                 out.extend((n, name, None, f"less than {param} values", shape) for n in short)
             elif constraint == "maxCount":
+                several = data.several(shape.path, shape.inverse) if param >= 1 else grouped.keys()
                 out.extend((n, name, None, f"more than {param} values", shape)
-                           for n, values in grouped.items() if len(values) > param and n in nodes)
+                           for n in several & nodes if len(grouped[n]) > param)
             else:  # pairwise constraints hold vacuously for a node without values, except equals
                 for node in nodes if constraint == "equals" else nodes & grouped.keys():
                     for value, message in self._count_messages(data, constraint, param, node,
                                                                grouped.get(node, [])):
                         out.append((node, name, value, message, shape))
         if shape.values:
-            pairs = [(n, v) for n in nodes & grouped.keys() for v in grouped[n]]
-            distinct = {v for _, v in pairs}
+            having = nodes & grouped.keys()
+            distinct = set(chain.from_iterable(map(grouped.__getitem__, having)))
             for constraint, param in shape.values:
                 bad = self._bad_values(data, constraint, param, distinct)
                 if bad:
-                    out.extend((n, name, v, bad[v], shape) for n, v in pairs if v in bad)
+                    out.extend((n, name, v, bad[v], shape) for n in having for v in grouped[n] if v in bad)
         return out
 
     def _failing(self, data: Data, shape: Shape, nodes: set[str]) -> set[str]:
@@ -501,4 +439,4 @@ def validate(triples: Iterable[tuple[str, str, str]], store=None) -> list[Violat
     return found
 
 
-__all__ = ["Compiled", "Data", "Unsupported", "compiled", "nt_iri", "nt_literal", "nt_term", "validate"]
+__all__ = ["Compiled", "Data", "Unsupported", "compiled", "validate"]

@@ -11,7 +11,7 @@ from rdflib import Graph
 from typer.testing import CliRunner
 
 from incidentkg.ingest.build import build, bundled_case, manifest, open_graph, open_store
-from incidentkg.ingest.case import read_cases, to_triples
+from incidentkg.ingest.case import read_cases, to_ntriples
 from incidentkg.ingest.cli import app
 from incidentkg.ingest.errors import GraphMissingError, InputError
 
@@ -75,9 +75,9 @@ def test_same_input_gives_byte_identical_ntriples(tmp_path):
 
 
 def test_iris_are_deterministic_ids():
-    triples = list(to_triples(read_cases([MINI])))
-    subjects = {str(s) for s, _, _ in triples}
-    assert "https://w3id.org/incidentkg/id/st-chief/quantity/2" in subjects
+    triples = to_ntriples(read_cases([MINI]))
+    subjects = {s for s, _, _ in triples}
+    assert "<https://w3id.org/incidentkg/id/st-chief/quantity/2>" in subjects
     assert not any(s.startswith("_:") or "/id/N" in s for s in subjects)
 
 

@@ -17,8 +17,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
+from incidentkg import queries
 from incidentkg.ingest import acled, cide, ftm, resolve, ucdp
-from incidentkg.ingest.build import build, bundled_case
+from incidentkg.ingest.build import build, bundled_case, manifest
 from incidentkg.ingest.case import read_cases
 from incidentkg.ingest.cli import app
 
@@ -143,3 +144,19 @@ def test_fast_and_normal_builds_give_the_same_graph_and_exports(tmp_path):
     assert jsonld["@context"] == json.loads((outs[True] / "context.jsonld").read_text(encoding="utf-8"))["@context"]
     node = next(n for n in jsonld["@graph"] if n["@id"] == "tanhuato-2015")
     assert "Raid" in node["@type"] and node["startDate"] == "2015-05-22" and "pf" in node["participant"]
+
+
+def test_build_summary_counts_what_the_saved_queries_find(graph_dir):
+    # The summary counts from the triples in Python; the saved queries are the definitions it must agree with.
+    found = manifest(graph_dir)
+    disputed = queries.run("disputed_quantities", {}, graph_dir).rows
+    assert found["disputed_quantities"] == len(disputed) > 1
+    pairs = {(row["claim_a"], row["claim_b"]) for row in queries.run("contradictions", {}, graph_dir).rows}
+    assert found["contradictions"] == len(pairs) > 10
+    assert found["classes"]["Incident"] == record_count_of(graph_dir, "Incident")
+
+
+def record_count_of(graph_dir: Path, cls: str) -> int:
+    store = ox.Store.read_only(str(graph_dir / "store"))
+    query = f"SELECT (COUNT(?x) AS ?n) WHERE {{ ?x a <https://w3id.org/incidentkg/ontology#{cls}> }}"
+    return int(next(iter(store.query(query)))["n"].value)

@@ -10,9 +10,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from incidentkg.ingest import bulk, fastshacl
+from incidentkg.ingest import fastshacl
 from incidentkg.ingest.build import build
-from incidentkg.ingest.case import read_case
+from incidentkg.ingest.case import read_case, to_ntriples
+from incidentkg.ingest.nt import to_bytes
 from incidentkg.ingest.errors import InputError
 from incidentkg.ontology import validate as pyshacl_validate
 
@@ -46,7 +47,7 @@ def set_quantity(key, value):
     return edit
 
 
-# Each variant breaks one constraint kind; to_triples accepts all of them (they are well-typed and refer to
+# Each variant breaks one constraint kind; to_ntriples accepts all of them (they are well-typed and refer to
 # existing records), so only SHACL can reject them.
 VARIANTS = {
     "minCount (incident without source)": drop_field("v-clash", "source"),
@@ -71,7 +72,7 @@ VARIANTS = {
     "in (unknown violence type)": set_field("v-clash", "violenceType", "riot"),
 }
 
-# Constraints records cannot break (to_triples types every literal): added as raw triples instead.
+# Constraints records cannot break (to_ntriples types every literal): added as raw triples instead.
 IKG = "https://w3id.org/incidentkg/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INJECTED = {
@@ -82,11 +83,11 @@ INJECTED = {
 
 
 def violations_both_ways(recs, extra=()):
-    triples = bulk.ntriples(recs) + list(extra)
-    graph = Graph().parse(data=bulk.ntriples_bytes(triples).decode("utf-8"), format="nt")
+    triples = to_ntriples(recs) + list(extra)
+    graph = Graph().parse(data=to_bytes(triples).decode("utf-8"), format="nt")
     slow = pyshacl_validate(graph)
     store = ox.Store()
-    bulk.load(store, triples)
+    store.load(to_bytes(triples), format=ox.RdfFormat.N_TRIPLES)
     fast = fastshacl.validate(triples, store)
     return slow, fast
 

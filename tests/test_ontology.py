@@ -9,7 +9,8 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from incidentkg.ingest.build import bundled_case
-from incidentkg.ingest.case import read_cases, to_triples
+from incidentkg.ingest.case import read_cases, to_ntriples
+from incidentkg.ingest.nt import to_bytes
 from incidentkg.ontology import IKG, ONTOLOGY_FILE, load, validate
 
 MINI = Path(__file__).parent / "cases" / "mini.yaml"
@@ -17,10 +18,7 @@ ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 
 
 def graph_of(paths) -> Graph:
-    graph = Graph()
-    for triple in to_triples(read_cases(paths)):
-        graph.add(triple)
-    return graph
+    return Graph().parse(data=to_bytes(to_ntriples(read_cases(paths))).decode("utf-8"), format="nt")
 
 
 def test_ontology_and_shapes_parse():

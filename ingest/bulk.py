@@ -65,34 +65,37 @@ def write_jsonld(triples: list[tuple[str, str, str]], path: Path, context: dict)
         return term, ref(o) if coerce == "@id" else {"@id": ref(o)}
 
     memo: dict[str, dict[str, tuple[str, object]]] = {}  # predicate -> object -> (term, value)
+    # One C-level encode per batch of nodes: a json.dumps call per node costs more than the encoding itself.
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     with path.open("w", encoding="utf-8") as handle:
         handle.write('{"@context":' + json.dumps(terms, ensure_ascii=False) + ',"@graph":[')
-        key, node, separator = None, None, ""
+        batch: list[dict] = []
+        separator = ""
+        key, node = None, None
         for s, p, o in triples:
             if s != key:
-                if node is not None:
-                    handle.write(separator + _node_json(node))
-                    separator = ","
+                if len(batch) >= 5000:
+                    handle.write(separator + encode(batch)[1:-1])
+                    separator, batch = ",", []
                 key, node = s, {"@id": ref(s)}
+                batch.append(node)
             known = memo.get(p)
             if known is None:
                 known = memo[p] = {}
             hit = known.get(o)
             if hit is None:
                 hit = known[o] = convert(p, o)
-            values = node.get(hit[0])
-            if values is None:
-                node[hit[0]] = [hit[1]]
+            term, value = hit
+            present = node.get(term)  # one value as itself, several as a list (values are never lists)
+            if present is None:
+                node[term] = value
+            elif type(present) is list:
+                present.append(value)
             else:
-                values.append(hit[1])
-        if node is not None:
-            handle.write(separator + _node_json(node))
+                node[term] = [present, value]
+        if batch:
+            handle.write(separator + encode(batch)[1:-1])
         handle.write("]}")
-
-
-def _node_json(node: dict) -> str:
-    return json.dumps({k: v[0] if type(v) is list and len(v) == 1 else v for k, v in node.items()},
-                      ensure_ascii=False, separators=(",", ":"))
 
 
 class Term(NamedTuple):

@@ -140,8 +140,21 @@ def test_fast_build_fails_like_the_normal_build(tmp_path):
 
 
 def test_sparql_constraint_failure_in_the_fast_build_is_reported_and_nothing_written(tmp_path):
+    # the claim-contradicts-itself constraint is sh:sparql: the fast build checks it on the loaded store
     recs = copy.deepcopy(records())
-    set_field("v-statement", "date", "2999-01-01")(recs)
-    with pytest.raises(InputError, match="future"):
+    set_field("v-claim-a", "contradicts", ["v-claim-a", "v-claim-b"])(recs)
+    with pytest.raises(InputError, match="v-claim-a.*cannot contradict itself"):
         build(records=recs, out=tmp_path / "g", fast=True)
     assert not (tmp_path / "g").exists()
+
+
+def test_future_dates_fail_both_builds_with_the_same_message(tmp_path):
+    # ikgs:notInFuture becomes a core bound of today's date for both validators
+    messages = []
+    for fast in (False, True):
+        recs = copy.deepcopy(records())
+        set_field("v-statement", "date", "2999-01-01")(recs)
+        with pytest.raises(InputError) as caught:
+            build(records=recs, out=tmp_path / f"g-{fast}", fast=fast)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "date 2999-01-01 lies in the future" in messages[0]

@@ -3,30 +3,46 @@
 Turtle, N-Triples and JSON-LD are written by every build (graph.ttl, graph.nt, graph.jsonld with the published
 context.jsonld); exporting them copies the build's file. GraphML and GEXF are for Gephi and other network
 tools: one node per record with its label and type as attributes (plus its other literal fields), one edge per
-relation labelled with the property. FtM is the FollowTheMoney entity stream of ingest/ftm.py.
+relation labelled with the property. Both are streamed, valid against the GraphML 1.0 / GEXF 1.2draft schemas and
+open in Gephi without warnings (tests/gephi checks that). GraphML ids must be XML NMTOKENs, so there record ids
+are escaped by `graphml_id` (ucdp/event/218178 -> ucdp:event:218178); GEXF keeps them as they are. FtM is the
+FollowTheMoney entity stream of ingest/ftm.py.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING, NamedTuple
+from xml.sax.saxutils import escape
 
 from ..ontology import load
 from .build import EXPORTS, default_graph_dir, open_store, term_id
 from .bulk import read_records
 from .errors import QueryError
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "ftm")
 LABEL_FIELDS = ("name", "title", "quote", "text", "role", "category")  # first found labels the node
 
 
-def network(graph_dir: Path | None = None) -> nx.MultiDiGraph:
-    """The records as a network: nodes carry `label`, `type` (most specific class) and literal fields
-    (several values joined by '; '); edges carry `label` (the property) between records."""
+class Network(NamedTuple):
+    """The records as a network: nodes (id, attributes) in id order, whose attributes are `label`, `type` (the
+    most specific class) and the literal fields (several values joined by '; '); edges (source, target,
+    property) between those nodes; the field names in use, sorted (without label and type)."""
+
+    nodes: list[tuple[str, dict[str, str]]]
+    edges: list[tuple[str, str, str]]
+    fields: list[str]
+
+
+def records_network(graph_dir: Path | None = None) -> Network:
     onto = load()
     folder = Path(graph_dir or default_graph_dir())
     open_store(folder)  # a clear error when nothing is built
@@ -42,46 +58,139 @@ def network(graph_dir: Path | None = None) -> nx.MultiDiGraph:
                     edges.append((node, term_id(term.value), name))
                 else:
                     fields.setdefault(node, {}).setdefault(name, []).append((term.value, term.language or ""))
-    graph = nx.MultiDiGraph()
     descendants = {c: set(onto.descendants(c)) - {c} for c in onto.classes}
     most_specific: dict[frozenset, str] = {}
+    nodes: list[tuple[str, dict[str, str]]] = []
+    names: set[str] = set()
     for node, classes in sorted(types.items()):
         # the most specific class: one none of whose subclasses is also among the node's types
         key = frozenset(classes)
         if key not in most_specific:
             most_specific[key] = min((c for c in classes if c in onto.classes and not descendants[c] & classes),
                                      default="")
-        specific = [most_specific[key]] if most_specific[key] else []
         found = fields.get(node, {})
         attrs = {k: "; ".join(sorted({value for value, _ in v})) for k, v in sorted(found.items())}
         label = next((preferred(found[k]) for k in LABEL_FIELDS if k in found), node)
-        if specific and specific[0] == "Quantity":
+        if most_specific[key] == "Quantity":
             label = f"{attrs.get('category', 'quantity')}: {attrs.get('value') or attrs.get('high', '')}"
-        attrs.pop("label", None)
-        graph.add_node(node, **attrs, label=label, type=specific[0] if specific else "")
-    for s, o, name in edges:
-        if s in graph and o in graph:
-            graph.add_edge(s, o, key=name, label=name)
+        for reserved in ("label", "type"):  # the network's own attributes win over fields of those names
+            attrs.pop(reserved, None)
+        names.update(attrs)
+        nodes.append((node, {"label": label, "type": most_specific[key], **attrs}))
+    known = set(types)
+    return Network(nodes, [e for e in edges if e[0] in known and e[1] in known], sorted(names))
+
+
+def network(graph_dir: Path | None = None) -> nx.MultiDiGraph:
+    """The records as a networkx graph (nodes and edges as in `records_network`, edges keyed and labelled by
+    their property)."""
+    import networkx as nx
+
+    net = records_network(graph_dir)
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(net.nodes)
+    graph.add_edges_from((s, o, name, {"label": name}) for s, o, name in net.edges)
     return graph
 
 
 def preferred(values: list[tuple[str, str]]) -> str:
     """English, else untagged, else any language; the smallest within that rank (as the saved queries do)."""
+    if len(values) == 1:  # the usual case, worth skipping min() for on large graphs
+        return values[0][0]
     return min(values, key=lambda v: ({"en": 0, "": 1}.get(v[1], 2), v[0]))[0]
+
+
+# Characters XML 1.0 cannot carry at all, not even as references: written as U+FFFD.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NMTOKEN_PLAIN = re.compile(r"[A-Za-z0-9./-]+")
+_ATTR_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+
+
+def _text(value: str) -> str:
+    """Element content, escaped (a raw CR would be read back as LF)."""
+    return escape(_NOT_XML.sub("\ufffd", value), {"\r": "&#13;"})
+
+
+def _attr(value: str) -> str:
+    """A quoted attribute value, escaped (raw tabs and newlines in attributes are read back as spaces)."""
+    return '"' + escape(_NOT_XML.sub("\ufffd", value), _ATTR_ENTITIES) + '"'
+
+
+def graphml_id(record_id: str) -> str:
+    """A record id as a GraphML id, which must be an XML NMTOKEN: '/' becomes ':', '_' is doubled and any other
+    character outside [A-Za-z0-9.-] becomes _<hex code>_. Reversible, and the usual ids stay readable
+    (ucdp/event/218178 -> ucdp:event:218178)."""
+    if _NMTOKEN_PLAIN.fullmatch(record_id):
+        return record_id.replace("/", ":")
+    return "".join(c if c.isascii() and (c.isalnum() or c in ".-") else ":" if c == "/" else "__" if c == "_"
+                   else f"_{ord(c):x}_" for c in record_id)
+
+
+def _write(out: Path | None, lines: Iterable[str]) -> None:
+    with _target(out) as handle:
+        batch: list[str] = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) >= 20_000:
+                handle.write("".join(batch).encode("utf-8"))
+                batch.clear()
+        handle.write("".join(batch).encode("utf-8"))
+
+
+def _graphml_lines(net: Network) -> Iterator[str]:
+    yield ('<?xml version="1.0" encoding="UTF-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns"'
+           ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org'
+           '/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+    # Key ids are the attribute names, so Gephi's columns get them as ids too (not d0, d1, ...).
+    keys = {name: graphml_id(name) for name in ["label", "type", *net.fields]}
+    for name, key in keys.items():
+        yield f'  <key id={_attr(key)} for="node" attr.name={_attr(name)} attr.type="string"/>\n'
+    yield '  <key id="edgelabel" for="edge" attr.name="label" attr.type="string"/>\n'
+    yield '  <graph edgedefault="directed">\n'
+    for node, attrs in net.nodes:
+        data = "".join(f'<data key="{keys[k]}">{_text(v)}</data>' for k, v in attrs.items())
+        yield f"    <node id={_attr(graphml_id(node))}>{data}</node>\n"
+    # Edge ids must be unique: Gephi keeps only the first edge of each id.
+    for i, (s, o, name) in enumerate(net.edges):
+        yield (f'    <edge id="e{i}" source={_attr(graphml_id(s))} target={_attr(graphml_id(o))}>'
+               f'<data key="edgelabel">{_text(name)}</data></edge>\n')
+    yield "  </graph>\n</graphml>\n"
+
+
+def _gexf_lines(net: Network) -> Iterator[str]:
+    yield ('<?xml version="1.0" encoding="UTF-8"?>\n<gexf xmlns="http://www.gexf.net/1.2draft"'
+           ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+           ' xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
+           "  <meta><creator>incidentkg</creator></meta>\n"
+           '  <graph defaultedgetype="directed" mode="static">\n    <attributes class="node" mode="static">\n')
+    # The label is the node's own GEXF label; type and the fields are attributes with their names as ids.
+    for name in ["type", *net.fields]:
+        yield f'      <attribute id={_attr(name)} title={_attr(name)} type="string"/>\n'
+    yield "    </attributes>\n    <nodes>\n"
+    for node, attrs in net.nodes:
+        values = "".join(f"<attvalue for={_attr(k)} value={_attr(v)}/>" for k, v in attrs.items() if k != "label")
+        yield f"      <node id={_attr(node)} label={_attr(attrs['label'])}><attvalues>{values}</attvalues></node>\n"
+    yield "    </nodes>\n    <edges>\n"
+    for i, (s, o, name) in enumerate(net.edges):
+        yield f'      <edge id="e{i}" source={_attr(s)} target={_attr(o)} label={_attr(name)}/>\n'
+    yield "    </edges>\n  </graph>\n</gexf>\n"
 
 
 def _target(out: Path | None):
     return open(out, "wb") if out else contextlib.nullcontext(sys.stdout.buffer)
 
 
+def write_network(net: Network, fmt: str, out: Path | None = None) -> None:
+    """Write a network as "graphml" or "gexf" to `out` (stdout without it)."""
+    _write(out, {"graphml": _graphml_lines, "gexf": _gexf_lines}[fmt](net))
+
+
 def graphml(out: Path | None, graph_dir: Path | None = None) -> None:
-    with _target(out) as handle:
-        nx.write_graphml(network(graph_dir), handle, encoding="utf-8")
+    write_network(records_network(graph_dir), "graphml", out)
 
 
 def gexf(out: Path | None, graph_dir: Path | None = None) -> None:
-    with _target(out) as handle:
-        nx.write_gexf(network(graph_dir), handle, encoding="utf-8", version="1.2draft")
+    write_network(records_network(graph_dir), "gexf", out)
 
 
 def ftm(out: Path | None, graph_dir: Path | None = None) -> None:
@@ -121,4 +230,16 @@ def export(fmt: str, out: Path | None = None, graph_dir: Path | None = None) -> 
         {"graphml": graphml, "gexf": gexf, "ftm": ftm}[fmt](out, graph_dir)
 
 
-__all__ = ["FORMATS", "export", "ftm", "gexf", "graphml", "network", "rdf"]
+__all__ = [
+    "FORMATS",
+    "Network",
+    "export",
+    "ftm",
+    "gexf",
+    "graphml",
+    "graphml_id",
+    "network",
+    "rdf",
+    "records_network",
+    "write_network",
+]

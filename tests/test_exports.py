@@ -5,6 +5,7 @@ and exports as the normal one."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -22,6 +23,7 @@ from incidentkg.ingest import acled, cide, ftm, resolve, ucdp
 from incidentkg.ingest.build import build, bundled_case, manifest
 from incidentkg.ingest.case import read_cases
 from incidentkg.ingest.cli import app
+from incidentkg.ingest.export import Network, graphml_id, network, write_network
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FTM_CLI = Path(sys.executable).parent / "ftm"
@@ -59,15 +61,50 @@ def record_count(graph_dir: Path) -> int:
 def test_network_exports_carry_labels_and_types(graph_dir, tmp_path, fmt):
     path = export(graph_dir, fmt, tmp_path / f"g.{fmt}")
     graph = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    node = graphml_id if fmt == "graphml" else str  # GraphML ids are NMTOKENs: '/' is written ':'
     assert graph.number_of_nodes() == record_count(graph_dir)
+    assert graph.number_of_edges() == len(network(graph_dir).edges)
     tanhuato = graph.nodes["tanhuato-2015"]
     assert tanhuato["label"] == "Tanhuato ranch raid" and tanhuato["type"] == "Raid"
-    assert graph.nodes["ucdp/event/218178"]["type"] == "Incident"
-    assert graph.nodes["ucdp/report/218178/1/quantity/1"]["label"] == "killed: 39"
+    assert graph.nodes[node("ucdp/event/218178")]["type"] == "Incident"
+    assert graph.nodes[node("ucdp/report/218178/1/quantity/1")]["label"] == "killed: 39"
     assert all(data.get("type") and data.get("label") for _, data in graph.nodes(data=True))
     labels = {data["label"] for _, _, data in graph.edges(data=True)}
     assert {"participant", "speaker", "reportedIn", "links", "partOf", "quantity"} <= labels
-    assert graph.has_edge("tanhuato-2015", "pf") and graph.has_edge("ucdp/report/218178/1", "ucdp/event/218178")
+    assert graph.has_edge("tanhuato-2015", "pf")
+    assert graph.has_edge(node("ucdp/report/218178/1"), node("ucdp/event/218178"))
+
+
+def test_graphml_ids_are_distinct_nmtokens():
+    ids = ["tanhuato-2015", "ucdp/event/218178", "a:b", "a/b", "a_b", "a__b", "a_2f_b", "a/_b", "a:_b", "a_/b",
+           "x y", "café", "https://example.org/a?b=c#d", "1.5", "a\tb"]
+    escaped = [graphml_id(i) for i in ids]
+    assert escaped[:2] == ["tanhuato-2015", "ucdp:event:218178"]  # the usual ids stay readable
+    assert len(set(escaped)) == len(ids)
+    nmtoken = re.compile(r"[A-Za-z0-9._:-]+")  # the ASCII part of XML's NameChar, all we write
+    assert all(nmtoken.fullmatch(e) for e in escaped), escaped
+
+
+AWKWARD = 'a "quoted" <tag> & \'apostrophe\'\n second line\ttab\r\x01 control, \U0001F600 emoji '
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_network_writers_escape_everything(tmp_path, fmt):
+    """Ids, labels, field values and property names reach the XML escaped; characters XML cannot carry at all
+    become U+FFFD; the rest reads back unchanged."""
+    net = Network(nodes=[("x/1", {"label": AWKWARD, "type": "Incident", "name": AWKWARD}),
+                         ('odd "id" <&>', {"label": "b", "type": "Statement", "quote": "  spaced  "})],
+                  edges=[("x/1", 'odd "id" <&>', "participant")], fields=["name", "quote"])
+    path = tmp_path / f"awkward.{fmt}"
+    write_network(net, fmt, path)
+    ET.parse(path)  # well-formed
+    graph = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    node = graphml_id if fmt == "graphml" else str
+    expected = AWKWARD.replace("\x01", "\ufffd")
+    assert graph.nodes[node("x/1")]["label"] == expected and graph.nodes[node("x/1")]["name"] == expected
+    assert graph.nodes[node('odd "id" <&>')]["quote"] == "  spaced  "
+    assert [d["label"] for _, _, d in graph.edges(data=True)] == ["participant"]
+    assert graph.has_edge(node("x/1"), node('odd "id" <&>'))
 
 
 def test_gexf_is_version_1_2_with_declared_attributes(graph_dir, tmp_path):
@@ -82,8 +119,11 @@ def test_gexf_is_version_1_2_with_declared_attributes(graph_dir, tmp_path):
 
 def test_graphml_declares_label_and_type_keys(graph_dir, tmp_path):
     root = ET.parse(export(graph_dir, "graphml", tmp_path / "g.graphml")).getroot()
-    keys = {(k.get("for"), k.get("attr.name")) for k in root.findall("{http://graphml.graphdrawing.org/xmlns}key")}
+    ns = "{http://graphml.graphdrawing.org/xmlns}"
+    keys = {(k.get("for"), k.get("attr.name")) for k in root.findall(f"{ns}key")}
     assert {("node", "label"), ("node", "type"), ("edge", "label")} <= keys
+    edge_ids = [e.get("id") for e in root.iter(f"{ns}edge")]
+    assert len(set(edge_ids)) == len(edge_ids)  # Gephi keeps only the first edge of each id
 
 
 def test_ftm_export_passes_ftm_validate_unchanged(graph_dir, tmp_path):

@@ -86,17 +86,18 @@ def test_graphml_ids_are_distinct_nmtokens():
 
 
 AWKWARD = 'a "quoted" <tag> & \'apostrophe\'\n second line\ttab\r\x01 control, \U0001F600 emoji '
+# Values and ids that must be escaped (tests/test_gephi.py opens this network in Gephi too).
+AWKWARD_NETWORK = Network(nodes=[("x/1", {"label": AWKWARD, "type": "Incident", "name": AWKWARD}),
+                                 ('odd "id" <&>', {"label": "b", "type": "Statement", "quote": "  spaced  "})],
+                          edges=[("x/1", 'odd "id" <&>', "participant")], fields=["name", "quote"])
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_network_writers_escape_everything(tmp_path, fmt):
     """Ids, labels, field values and property names reach the XML escaped; characters XML cannot carry at all
     become U+FFFD; the rest reads back unchanged."""
-    net = Network(nodes=[("x/1", {"label": AWKWARD, "type": "Incident", "name": AWKWARD}),
-                         ('odd "id" <&>', {"label": "b", "type": "Statement", "quote": "  spaced  "})],
-                  edges=[("x/1", 'odd "id" <&>', "participant")], fields=["name", "quote"])
     path = tmp_path / f"awkward.{fmt}"
-    write_network(net, fmt, path)
+    write_network(AWKWARD_NETWORK, fmt, path)
     ET.parse(path)  # well-formed
     graph = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
     node = graphml_id if fmt == "graphml" else str

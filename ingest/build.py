@@ -169,7 +169,7 @@ def build(
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    loader = None
+    loader = completing = None
     try:
         # Filling the on-disk store is the slowest step: Oxigraph loads the asserted triples in the background
         # as they are made and while they are validated; the entailed ones follow once those have passed.
@@ -224,6 +224,8 @@ def build(
     except BaseException:
         if loader is not None:
             loader.cancel()
+        if completing is not None:
+            completing.join()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     summary.seconds = time.perf_counter() - started

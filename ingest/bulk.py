@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import queue
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import NamedTuple
@@ -23,9 +25,33 @@ from .nt import XSD_STRING, lines, read_literal, split_line, to_bytes
 # ---------------------------------------------------------------- exports
 
 
-def write_turtle(ntriples: bytes, path: Path) -> None:
-    ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), str(path), format=ox.RdfFormat.TURTLE,
-                 prefixes=PREFIXES)
+# Oxigraph's parse → serialize loop holds the GIL, so beside the JSON-LD writer it would only take turns with
+# it; above this many triples the Turtle is written by a child process from the N-Triples file instead.
+TURTLE_PROCESS_TRIPLES = 200_000
+
+
+def write_turtle(ntriples: Path, path: Path) -> None:
+    ox.serialize(ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES), str(path),
+                 format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+class _TurtleProcess:
+    """write_turtle in a child Python (this module run as a script), so it runs beside this one."""
+
+    def __init__(self, ntriples: Path, path: Path) -> None:
+        self._path = path
+        self._child = subprocess.Popen([sys.executable, "-m", __name__, str(ntriples), str(path)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def result(self) -> None:
+        _, error = self._child.communicate()
+        if self._child.returncode != 0:
+            last = error.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            raise RuntimeError(f"{self._path}: writing Turtle failed: {last[0]}")
+
+    def join(self) -> None:
+        self._child.kill()
+        self._child.wait()
 
 
 def write_jsonld(triples: list[tuple[str, str, str]], path: Path, context: dict) -> None:
@@ -192,13 +218,21 @@ def write_exports(triples: list[tuple[str, str, str]], folder: Path, files: dict
                   context_file: str) -> None:
     """Write the N-Triples, Turtle and JSON-LD exports of sorted, distinct `triples` (file names as in
     build.EXPORTS) and the published JSON-LD context."""
-    text = "".join(lines(triples)).encode("utf-8")
-    (folder / files["nt"]).write_bytes(text)
-    turtle = Background(write_turtle, text, folder / files["ttl"])
-    del text
-    (folder / context_file).write_text(json.dumps(context, indent=2, ensure_ascii=False), encoding="utf-8")
-    write_jsonld(triples, folder / files["jsonld"], context)
+    nt, ttl = folder / files["nt"], folder / files["ttl"]
+    nt.write_bytes("".join(lines(triples)).encode("utf-8"))
+    large = len(triples) > TURTLE_PROCESS_TRIPLES
+    turtle = _TurtleProcess(nt, ttl) if large else Background(write_turtle, nt, ttl)
+    try:
+        (folder / context_file).write_text(json.dumps(context, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_jsonld(triples, folder / files["jsonld"], context)
+    except BaseException:
+        turtle.join()
+        raise
     turtle.result()
 
 
 __all__ = ["Background", "Loader", "Term", "read_records", "write_exports", "write_jsonld", "write_turtle"]
+
+
+if __name__ == "__main__":  # the Turtle child process: N-Triples file, Turtle file
+    write_turtle(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -40,7 +40,7 @@ build() {
     fi
     fresh && { exec 8>&-; return 0; }    # built by a concurrent caller while we waited
     command -v "$MVN" >/dev/null 2>&1 || die "Maven ('$MVN') not found on PATH"
-    echo "$PROG: building the Gephi checker with Maven (the first run downloads ~90 MB into ~/.m2) ..." >&2
+    echo "$PROG: building the Gephi checker with Maven (the first run downloads ~120 MB into ~/.m2) ..." >&2
     local log="$BUILD_ROOT/build.log" t0=$SECONDS
     rm -rf "$BUILD_DIR" "$HERE/target/classes"
     mkdir -p "$BUILD_DIR"

@@ -59,8 +59,8 @@ import org.xml.sax.SAXParseException;
  * {@code samples} (id, label and {@code type} column of the first nodes and of each --node),
  * {@code edge_labels} (distinct), {@code edge_types} (distinct non-default Gephi edge types),
  * {@code issue_counts, issues} (Gephi's import and processing reports), {@code ms} (time per step).
- * Exit code 0 when every file validated and imported without an issue of level SEVERE or CRITICAL, 1
- * otherwise, 2 on bad usage.
+ * Exit code 0 when every file is schema-valid and Gephi imported it without an issue of level SEVERE or
+ * CRITICAL, 1 otherwise, 2 on bad usage.
  *
  * <pre>Usage: GephiCheck [--node ID]... FILE...   (--node: also report this node among the samples)</pre>
  */

@@ -25,6 +25,7 @@ from . import bulk, fastshacl
 from .case import RDF_TYPE, Record, case_files, read_cases, to_ntriples
 from .errors import GraphMissingError, InputError
 from .nt import nt_iri, to_bytes
+from .tabular import paused_gc
 
 DEFAULT_OUT = Path("graph")
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -153,7 +154,7 @@ def build(
     step = progress or (lambda *_: None)
     inputs = list(inputs) if inputs else ([] if records is not None else [bundled_case()])
     out = Path(out or default_graph_dir())
-    total = 6
+    total = 7
 
     def mark(name: str, t0: float) -> float:
         now = time.perf_counter()
@@ -169,76 +170,81 @@ def build(
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    loader = completing = None
-    try:
-        # Filling the on-disk store is the slowest step: Oxigraph loads the asserted triples in the background
-        # as they are made and while they are validated; the entailed ones follow once those have passed.
-        store = ox.Store(str(tmp / STORE_DIR))
-        loader = bulk.Loader(store)
-        step("converting to RDF", 1, total)
-        asserted = to_ntriples(all_records, flush=loader.add)
-        t = mark("convert", t)
+    loader = None
+    # Millions of tuples and strings and no cycles: the collector's full passes would rescan them all.
+    with paused_gc():
+        try:
+            # Filling the on-disk store is the slowest step: Oxigraph loads the asserted triples in the background,
+            # as they are made, while Python validates them and writes the exports; the SPARQL-based constraints
+            # then run on the loaded store, and the entailed triples follow once everything has passed.
+            store = ox.Store(str(tmp / STORE_DIR))
+            loader = bulk.Loader(store)
+            step("converting to RDF", 1, total)
+            asserted = to_ntriples(all_records, flush=loader.add)
+            t = mark("convert", t)
 
-        step("validating with SHACL", 2, total)
-        fast = len(all_records) > BULK_RECORDS if fast is None else fast
-        if fast:
-            violations = fastshacl.validate(asserted)
-        else:
-            violations = validate(Graph().parse(data=to_bytes(asserted).decode("utf-8"), format="nt"))
-        loader.finish()
-        if fast and not violations:  # pyshacl ran the SPARQL-based constraints itself
-            violations = fastshacl.compiled().sparql_violations(store)
-        if violations:
-            raise _violation_error(violations[0], all_records, len(violations))
-        t = mark("validate", t)
+            step("validating with SHACL", 2, total)
+            fast = len(all_records) > BULK_RECORDS if fast is None else fast
+            if fast:
+                violations = fastshacl.validate(asserted)
+            else:
+                violations = validate(Graph().parse(data=to_bytes(asserted).decode("utf-8"), format="nt"))
+            if violations:
+                raise _violation_error(violations[0], all_records, len(violations))
+            t = mark("validate", t)
 
-        step("inferring and completing the store", 3, total)
-        inferred = entailed(asserted)
-        completing = bulk.Background(_complete_store, store, to_bytes(inferred))
-        triples = asserted + inferred
-        del asserted
-        triples.sort()
-        t = mark("infer", t)
+            step("inferring", 3, total)
+            inferred = entailed(asserted)
+            triples = asserted + inferred
+            del asserted
+            triples.sort()
+            t = mark("infer", t)
 
-        step("writing exports", 4, total)
-        bulk.write_exports(triples, tmp, EXPORTS, jsonld_context(), CONTEXT_FILE)
-        classes, contradictions, disputed = _summarise(triples)
-        completing.result()
-        t = mark("export", t)
+            step("writing exports", 4, total)
+            bulk.write_exports(triples, tmp, EXPORTS, jsonld_context(), CONTEXT_FILE)
+            classes, contradictions, disputed = _summarise(triples)
+            t = mark("export", t)
 
-        summary = BuildSummary(
-            out=out,
-            triples=len(triples),
-            inferred=len(inferred),
-            classes=classes,
-            contradictions=contradictions,
-            disputed_quantities=disputed,
-            inputs=[str(p) for p in inputs],
-            seconds=0.0,
-            timings=timings,
-        )
-        (tmp / MANIFEST).write_text(json.dumps(_manifest(summary, inputs), indent=2), encoding="utf-8")
-        store = loader = completing = None  # closes the store before its folder moves
-        step("swapping in the new build", 5, total)
-        _swap(tmp, out)
-    except BaseException:
-        if loader is not None:
-            loader.cancel()
-        if completing is not None:
-            completing.join()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            step("completing the store", 5, total)
+            loader.finish()
+            if fast:  # pyshacl ran the SPARQL-based constraints itself; these need the asserted triples alone
+                violations = fastshacl.compiled().sparql_violations(store)
+                if violations:
+                    raise _violation_error(violations[0], all_records, len(violations))
+            _complete_store(store, to_bytes(inferred))
+            t = mark("store", t)
+
+            summary = BuildSummary(
+                out=out,
+                triples=len(triples),
+                inferred=len(inferred),
+                classes=classes,
+                contradictions=contradictions,
+                disputed_quantities=disputed,
+                inputs=[str(p) for p in inputs],
+                seconds=0.0,
+                timings=timings,
+            )
+            (tmp / MANIFEST).write_text(json.dumps(_manifest(summary, inputs), indent=2), encoding="utf-8")
+            store = loader = None  # closes the store before its folder moves
+            step("swapping in the new build", 6, total)
+            _swap(tmp, out)
+        except BaseException:
+            if loader is not None:
+                loader.cancel()
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     summary.seconds = time.perf_counter() - started
     step("done", total, total)
     return summary
 
 
 def _complete_store(store: ox.Store, inferred: bytes) -> None:
-    """Add the entailed triples and the ontology (as its own named graph) to the store, then compact it."""
+    """Add the entailed triples and the ontology (as its own named graph) to the store. (No optimize(): on a
+    large build it costs seconds and measurably speeds up no saved query.)"""
     if inferred:
         store.bulk_load(inferred, format=ox.RdfFormat.N_TRIPLES)
     store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_IRI)))
-    store.optimize()
 
 
 def _summarise(triples: list[tuple[str, str, str]]) -> tuple[dict[str, int], int, int]:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..ontology import load
 from .case import Origin, Record
-from .tabular import digest, fold
+from .tabular import digest, fold, paused_gc
 
 NEAR_KM = 5.0  # points this close on the same date denote the same incident
 MAX_WINDOW_DAYS = 100  # a month-precision event spanning a month still matches
@@ -326,6 +326,7 @@ class Resolver:
         return sorted(found, key=lambda c: (c.kind, c.a, c.b))
 
 
+@paused_gc()  # a large import's records and the indexes over them hold no cycles
 def candidates(records: Iterable[Record]) -> list[Candidate]:
     return Resolver(records).candidates()
 

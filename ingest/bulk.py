@@ -20,6 +20,7 @@ from rdflib import RDF
 
 from ..ontology import ID, IKG, PREFIXES
 from .nt import XSD_STRING, lines, read_literal, split_line, to_bytes
+from .tabular import paused_gc
 
 
 # ---------------------------------------------------------------- exports
@@ -130,6 +131,7 @@ class Term(NamedTuple):
     iri: bool = False
 
 
+@paused_gc()  # a million small objects and no cycles
 def read_records(ntriples: Path) -> tuple[dict[str, set[str]], dict[str, dict[str, list[Term]]]]:
     """A build's records from its sorted N-Triples export (reading it is far quicker than iterating the
     on-disk store): subject IRI -> its ikg class names, and subject IRI -> ikg property name -> values."""
@@ -137,6 +139,7 @@ def read_records(ntriples: Path) -> tuple[dict[str, set[str]], dict[str, dict[st
     rdf_type = str(RDF.type)
     types: dict[str, set[str]] = {}
     fields: dict[str, dict[str, list[Term]]] = {}
+    terms: dict[str, Term] = {}  # objects repeat (categories, dates, outlets): one Term each
     with ntriples.open(encoding="utf-8") as handle:
         for line in handle:
             if not line.strip():
@@ -147,11 +150,14 @@ def read_records(ntriples: Path) -> tuple[dict[str, set[str]], dict[str, dict[st
                 if o.startswith(f"<{ikg}"):
                     types.setdefault(s, set()).add(o[cut + 1:-1])
             elif p.startswith(ikg):
-                if o.startswith('"'):
-                    lexical, _, language = read_literal(o)
-                    term = Term(lexical, language)
-                else:
-                    term = Term(o[1:-1] if o.startswith("<") else o, None, o.startswith("<"))
+                term = terms.get(o)
+                if term is None:
+                    if o.startswith('"'):
+                        lexical, _, language = read_literal(o)
+                        term = Term(lexical, language)
+                    else:
+                        term = Term(o[1:-1] if o.startswith("<") else o, None, o.startswith("<"))
+                    terms[o] = term
                 fields.setdefault(s, {}).setdefault(p[cut:], []).append(term)
     return types, fields
 

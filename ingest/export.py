@@ -16,6 +16,7 @@ import re
 import shutil
 import sys
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from xml.sax.saxutils import escape
@@ -106,16 +107,20 @@ _NMTOKEN_PLAIN = re.compile(r"[A-Za-z0-9./-]+")
 _ATTR_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
 
+# Escaping is memoised: ids, types, categories and names recur across hundreds of thousands of elements.
+@lru_cache(maxsize=1 << 18)
 def _text(value: str) -> str:
     """Element content, escaped (a raw CR would be read back as LF)."""
     return escape(_NOT_XML.sub("\ufffd", value), {"\r": "&#13;"})
 
 
+@lru_cache(maxsize=1 << 18)
 def _attr(value: str) -> str:
     """A quoted attribute value, escaped (raw tabs and newlines in attributes are read back as spaces)."""
     return '"' + escape(_NOT_XML.sub("\ufffd", value), _ATTR_ENTITIES) + '"'
 
 
+@lru_cache(maxsize=1 << 18)
 def graphml_id(record_id: str) -> str:
     """A record id as a GraphML id, which must be an XML NMTOKEN: '/' becomes ':', '_' is doubled and any other
     character outside [A-Za-z0-9.-] becomes _<hex code>_. Reversible, and the usual ids stay readable

@@ -201,3 +201,13 @@ def record_count_of(graph_dir: Path, cls: str) -> int:
     store = ox.Store.read_only(str(graph_dir / "store"))
     query = f"SELECT (COUNT(?x) AS ?n) WHERE {{ ?x a <https://w3id.org/incidentkg/ontology#{cls}> }}"
     return int(next(iter(store.query(query)))["n"].value)
+
+
+def test_large_builds_write_the_same_turtle_from_a_child_process(tmp_path, monkeypatch):
+    from incidentkg.ingest import bulk
+
+    build([bundled_case()], tmp_path / "thread")
+    monkeypatch.setattr(bulk, "TURTLE_PROCESS_TRIPLES", 0)  # as if the bundled case were large
+    build([bundled_case()], tmp_path / "process")
+    turtle = (tmp_path / "process" / "graph.ttl").read_bytes()
+    assert turtle == (tmp_path / "thread" / "graph.ttl").read_bytes() and b"@prefix ikg:" in turtle

@@ -12,8 +12,11 @@ if ! command -v chromium >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 for tool in java mvn; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "tests/run.sh: '$tool' is required for the Neo4j server tests" >&2; exit 1; }
+    command -v "$tool" >/dev/null 2>&1 || { echo "tests/run.sh: '$tool' is required for the Neo4j server and Gephi tests" >&2; exit 1; }
 done
+# The Gephi Toolkit (Maven Central) for the export tests: downloaded and compiled once per machine, so a cold
+# download is not counted in the test run.
+bash tests/gephi/gephi-check.sh build
 
 VENV="${INCIDENTKG_TEST_VENV:-.venv-test}"
 python3 -m venv "$VENV"

@@ -218,3 +218,30 @@ def test_cli_help_everywhere():
     for args in (["--help"], ["build", "--help"], ["query", "--help"], ["query", "run", "--help"]):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_a_late_bad_record_stops_the_store_loading_and_keeps_the_previous_build(tmp_path, monkeypatch):
+    # Small chunks, so the store is already loading when the converter meets the bad record at the end.
+    from functools import partial
+
+    from incidentkg.ingest import build as build_module
+
+    out = tmp_path / "g"
+    build([bundled_case()], out)
+    before = digest(out)
+    records = read_cases([bundled_case()])
+    bad = records[-1]
+    bad.fields = dict(bad.fields, speaker="nobody-at-all") if "speaker" in bad.fields else {"nonsense": 1}
+    chunks = []
+    monkeypatch.setattr(build_module, "to_ntriples",
+                        lambda recs, flush: to_ntriples(recs, partial(_counted, flush, chunks), every=100))
+    with pytest.raises(InputError, match="nobody-at-all|nonsense"):
+        build(records=records, out=out)
+    assert len(chunks) > 5, "the store had started loading"
+    assert digest(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["g"], "no temporary folder is left behind"
+
+
+def _counted(flush, chunks, triples):
+    chunks.append(len(triples))
+    flush(triples)

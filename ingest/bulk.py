@@ -1,8 +1,9 @@
 """A build's RDF files, written from its sorted triples, and its records read back from them.
 
 The build keeps triples as tuples of N-Triples strings (nt.py). Sorted, they are the N-Triples export as they
-stand; Oxigraph re-serialises that text as Turtle in a background thread (it runs in Rust, beside Python), and
-the compact JSON-LD is streamed one subject at a time under the published context.
+stand; Oxigraph re-serialises that file as Turtle beside the JSON-LD writer (in a thread, or for a large build
+in a child process, as its loop holds the GIL), and the compact JSON-LD is streamed one subject at a time under
+the published context. `Loader` fills the on-disk store from the same strings in the background.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from pathlib import Path
 import pyarrow  # noqa: F401  - imported before any timing
 
 from incidentkg.ontology.projection import NodeBatch, PropertyGraph, RelBatch, model
-from incidentkg.queries.cypher import copy_statements, ladybug_schema, to_ladybug
+from incidentkg.queries.dialect import to_ladybug
+from incidentkg.queries.ladybug import copy_statements, ladybug_schema
 
 
 def synthetic(nodes: int, rels: int) -> PropertyGraph:
@@ -131,7 +132,8 @@ def bench_unwind(pgraph: PropertyGraph, folder: Path, batch: int, keyed_patterns
 
 
 def bench_neo4j(pgraph: PropertyGraph, batch: int) -> float:
-    from incidentkg.ingest.neo4j import Neo4jConfig, clear, load
+    from incidentkg.core.neo4j import Neo4jConfig
+    from incidentkg.ingest.neo4j import clear, load
 
     config = Neo4jConfig.from_env()
     clear(config)

@@ -12,31 +12,24 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from ..ontology import ID, IKG, ONTOLOGY_FILE, ONTOLOGY_IRI, PREFIXES, load, validate
-from . import bulk, fastshacl
-from .case import RDF_TYPE, Record, case_files, read_cases, to_ntriples
-from .errors import GraphMissingError, InputError
-from .nt import nt_iri, to_bytes
-from .tabular import paused_gc
+from ..core.errors import InputError
+from ..core.graph import CONTEXT_FILE, EXPORTS, MANIFEST, STORE_DIR, default_graph_dir
+from ..core.namespaces import ID, IKG, ONTOLOGY_IRI
+from ..core.nt import RDF_TYPE, nt_iri, to_bytes
+from ..core.runtime import Progress, paused_gc
+from ..ontology import ONTOLOGY_FILE, load
+from ..ontology.rules import entailed, jsonld_context
+from ..ontology.shacl import COMPILED_ABOVE_RECORDS, sparql_violations, validate
+from . import bulk
+from .case import Record, case_files, read_cases, to_ntriples
 
-DEFAULT_OUT = Path("graph")
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
-STORE_DIR = "store"
-MANIFEST = "manifest.json"
-EXPORTS = {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld"}
-CONTEXT_FILE = "context.jsonld"
-# Above this many records the build validates with fastshacl (the bundled case has a few hundred).
-BULK_RECORDS = 2_000
-
-Progress = Callable[[str, int, int], None]  # (step description, done, total)
 
 
 @dataclass
@@ -52,83 +45,8 @@ class BuildSummary:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def default_graph_dir() -> Path:
-    return Path(os.environ.get("INCIDENTKG_GRAPH", DEFAULT_OUT))
-
-
 def bundled_case() -> Path:
     return BUNDLED_DATA
-
-
-# ---------------------------------------------------------------- inference
-
-
-def entailed(triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """The triples the ontology entails that queries rely on and `triples` lack: ikg superclass types, then
-    symmetric and transitive properties (in ontology order; a property both symmetric and transitive is
-    closed over both). Read from the ontology, so a new subclass or property needs no code."""
-    onto = load()
-    supers = {nt_iri(str(c.iri)): [nt_iri(str(onto.classes[a].iri)) for a in onto.ancestors(n)[1:]]
-              for n, c in onto.classes.items()}
-    closed = {nt_iri(str(prop.iri)): prop for prop in onto.properties.values() if prop.symmetric or prop.transitive}
-    types: set[tuple[str, str]] = set()
-    edges: dict[str, set[tuple[str, str]]] = {p: set() for p in closed}
-    for s, p, o in triples:
-        if p == RDF_TYPE:
-            types.add((s, o))
-        elif p in edges:
-            edges[p].add((s, o))
-    new: dict[tuple[str, str, str], None] = {}
-    for s, o in types:
-        for parent in supers.get(o, ()):
-            if (s, parent) not in types:
-                new[(s, RDF_TYPE, parent)] = None
-    for p, prop in closed.items():
-        pairs = set(edges[p])
-        if prop.symmetric:
-            pairs |= {(o, s) for s, o in pairs}
-        if prop.transitive:
-            pairs = _closure(pairs)
-        for s, o in pairs - edges[p]:
-            new[(s, p, o)] = None
-    return list(new)
-
-
-def _closure(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The transitive closure of a relation given as pairs."""
-    following: dict[str, set[str]] = {}
-    for s, o in pairs:
-        following.setdefault(s, set()).add(o)
-    out = set()
-    for start in following:
-        seen, todo = set(), list(following[start])
-        while todo:
-            node = todo.pop()
-            if node not in seen:
-                seen.add(node)
-                todo.extend(following.get(node, ()))
-        out.update((start, node) for node in seen)
-    return out
-
-
-# ---------------------------------------------------------------- serialisation
-
-
-def jsonld_context() -> dict:
-    """The published JSON-LD context: every ontology term by its local name, typed as in the ontology."""
-    onto = load()
-    context: dict = {k: v for k, v in PREFIXES.items()}
-    context["@base"] = str(ID)
-    for name, cls in onto.classes.items():
-        context[name] = str(cls.iri)
-    for name, prop in onto.properties.items():
-        entry: dict = {"@id": str(prop.iri)}
-        if prop.is_object:
-            entry["@type"] = "@id"
-        elif prop.range is not None and prop.range != RDF.langString:
-            entry["@type"] = str(prop.range)
-        context[name] = entry
-    return {"@context": context}
 
 
 # ---------------------------------------------------------------- the build
@@ -148,7 +66,7 @@ def build(
 ) -> BuildSummary:
     """Build the graph from case files (or ready-made records) into `out`, atomically. `fast` validates with
     the SHACL shapes compiled to Python (fastshacl) instead of pyshacl; by default it does so above
-    BULK_RECORDS records, where pyshacl would take minutes."""
+    COMPILED_ABOVE_RECORDS records, where pyshacl would take minutes."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     step = progress or (lambda *_: None)
@@ -184,11 +102,9 @@ def build(
             t = mark("convert", t)
 
             step("validating with SHACL", 2, total)
-            fast = len(all_records) > BULK_RECORDS if fast is None else fast
-            if fast:
-                violations = fastshacl.validate(asserted)
-            else:
-                violations = validate(Graph().parse(data=to_bytes(asserted).decode("utf-8"), format="nt"))
+            fast = len(all_records) > COMPILED_ABOVE_RECORDS if fast is None else fast
+            # The compiled validator's SPARQL-based constraints wait for the store (below).
+            violations = validate(asserted, compiled=fast, sparql=False)
             if violations:
                 raise _violation_error(violations[0], all_records, len(violations))
             t = mark("validate", t)
@@ -208,7 +124,7 @@ def build(
             step("completing the store", 5, total)
             loader.finish()
             if fast:  # pyshacl ran the SPARQL-based constraints itself; these need the asserted triples alone
-                violations = fastshacl.compiled().sparql_violations(store)
+                violations = sparql_violations(store)
                 if violations:
                     raise _violation_error(violations[0], all_records, len(violations))
             _complete_store(store, to_bytes(inferred))
@@ -325,48 +241,4 @@ def _violation_error(violation, records: list[Record], count: int) -> InputError
     return record.origin.error(violation.path, message)
 
 
-# ---------------------------------------------------------------- reading a build
-
-
-def open_store(folder: Path | None = None) -> ox.Store:
-    """The built Oxigraph store, read-only; a clear error when there is no build yet."""
-    folder = Path(folder or default_graph_dir())
-    if not (folder / MANIFEST).exists():
-        raise GraphMissingError(f"{folder}: no built graph here; run `incidentkg build` first (or pass --graph)")
-    return ox.Store.read_only(str(folder / STORE_DIR))
-
-
-def open_graph(folder: Path | None = None) -> Graph:
-    """The built graph as an rdflib Graph over the Oxigraph store (the model API used by queries and viz)."""
-    from oxrdflib import OxigraphStore
-
-    graph = Graph(store=OxigraphStore(store=open_store(folder)), identifier=DATASET_DEFAULT_GRAPH_ID)
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
-    return graph
-
-
-def manifest(folder: Path | None = None) -> dict:
-    folder = Path(folder or default_graph_dir())
-    open_store(folder)
-    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-
-
-def term_id(iri: URIRef | str) -> str:
-    """The case-file id of a data IRI (the part after /id/), or the IRI unchanged."""
-    text = str(iri)
-    return text[len(str(ID)):] if text.startswith(str(ID)) else text
-
-
-__all__ = [
-    "BuildSummary",
-    "build",
-    "bundled_case",
-    "default_graph_dir",
-    "entailed",
-    "jsonld_context",
-    "manifest",
-    "open_graph",
-    "open_store",
-    "term_id",
-]
+__all__ = ["BuildSummary", "build", "bundled_case"]

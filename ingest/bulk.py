@@ -1,4 +1,4 @@
-"""A build's RDF files, written from its sorted triples, and its records read back from them.
+"""A build's RDF files, written from its sorted triples, and the loader that fills its store.
 
 The build keeps triples as tuples of N-Triples strings (nt.py). Sorted, they are the N-Triples export as they
 stand; Oxigraph re-serialises that file as Turtle beside the JSON-LD writer (in a thread, or for a large build
@@ -12,16 +12,13 @@ import json
 import queue
 import subprocess
 import sys
-import threading
 from pathlib import Path
-from typing import NamedTuple
 
 import pyoxigraph as ox
-from rdflib import RDF
 
-from ..ontology import ID, IKG, PREFIXES
-from .nt import XSD_STRING, lines, read_literal, split_line, to_bytes
-from .tabular import paused_gc
+from ..core.namespaces import ID, PREFIXES
+from ..core.nt import RDF_TYPE, XSD_STRING, lines, read_literal, to_bytes
+from ..core.runtime import Background
 
 
 # ---------------------------------------------------------------- exports
@@ -70,7 +67,7 @@ def write_jsonld(triples: list[tuple[str, str, str]], path: Path, context: dict)
             by_iri[f"<{entry['@id']}>"] = (name, entry.get("@type"))
         elif isinstance(entry, str) and not name.startswith("@") and name not in PREFIXES:
             class_terms[f"<{entry}>"] = name
-    rdf_type = f"<{RDF.type}>"
+    rdf_type = RDF_TYPE
 
     def ref(term: str) -> str:
         if not term.startswith("<"):
@@ -126,71 +123,6 @@ def write_jsonld(triples: list[tuple[str, str, str]], path: Path, context: dict)
         handle.write("]}")
 
 
-class Term(NamedTuple):
-    value: str  # an IRI or a literal's lexical form
-    language: str | None = None
-    iri: bool = False
-
-
-@paused_gc()  # a million small objects and no cycles
-def read_records(ntriples: Path) -> tuple[dict[str, set[str]], dict[str, dict[str, list[Term]]]]:
-    """A build's records from its sorted N-Triples export (reading it is far quicker than iterating the
-    on-disk store): subject IRI -> its ikg class names, and subject IRI -> ikg property name -> values."""
-    ikg, cut = str(IKG), len(str(IKG))
-    rdf_type = str(RDF.type)
-    types: dict[str, set[str]] = {}
-    fields: dict[str, dict[str, list[Term]]] = {}
-    terms: dict[str, Term] = {}  # objects repeat (categories, dates, outlets): one Term each
-    with ntriples.open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            s, p, o = split_line(line.rstrip("\n"))
-            s = s[1:-1] if s.startswith("<") else s
-            if p == rdf_type:
-                if o.startswith(f"<{ikg}"):
-                    types.setdefault(s, set()).add(o[cut + 1:-1])
-            elif p.startswith(ikg):
-                term = terms.get(o)
-                if term is None:
-                    if o.startswith('"'):
-                        lexical, _, language = read_literal(o)
-                        term = Term(lexical, language)
-                    else:
-                        term = Term(o[1:-1] if o.startswith("<") else o, None, o.startswith("<"))
-                    terms[o] = term
-                fields.setdefault(s, {}).setdefault(p[cut:], []).append(term)
-    return types, fields
-
-
-class Background(threading.Thread):
-    """Run `work(*args, **kwargs)` in a thread; `result()` waits and re-raises its error. Worth it for
-    Oxigraph calls, which release the GIL while Python keeps working."""
-
-    def __init__(self, work, *args, **kwargs) -> None:
-        super().__init__(daemon=True)
-        self._call = (work, args, kwargs)
-        self._error: BaseException | None = None
-        self._value = None
-        self.start()
-
-    def run(self) -> None:
-        work, args, kwargs = self._call
-        self._call = None  # hold no reference past the work: a store must close when its owner drops it
-        try:
-            self._value = work(*args, **kwargs)
-        except BaseException as error:  # handed to the caller by result()
-            self._error = error
-        finally:
-            del work, args, kwargs
-
-    def result(self):
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
 class Loader:
     """Bulk-loads N-Triples chunks into an on-disk store, in order, in a background thread: filling the store
     is the slowest step of a large build, and Oxigraph does it without the GIL while Python converts and
@@ -224,7 +156,7 @@ class Loader:
 def write_exports(triples: list[tuple[str, str, str]], folder: Path, files: dict[str, str], context: dict,
                   context_file: str) -> None:
     """Write the N-Triples, Turtle and JSON-LD exports of sorted, distinct `triples` (file names as in
-    build.EXPORTS) and the published JSON-LD context."""
+    core.graph.EXPORTS) and the published JSON-LD context."""
     nt, ttl = folder / files["nt"], folder / files["ttl"]
     nt.write_bytes("".join(lines(triples)).encode("utf-8"))
     large = len(triples) > TURTLE_PROCESS_TRIPLES
@@ -238,7 +170,7 @@ def write_exports(triples: list[tuple[str, str, str]], folder: Path, files: dict
     turtle.result()
 
 
-__all__ = ["Background", "Loader", "Term", "read_records", "write_exports", "write_jsonld", "write_turtle"]
+__all__ = ["Loader", "write_exports", "write_jsonld", "write_turtle"]
 
 
 if __name__ == "__main__":  # the Turtle child process: N-Triples file, Turtle file

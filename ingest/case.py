@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import RDF, XSD, URIRef
+from rdflib import XSD, URIRef
 
-from ..ontology import ID, Ontology, PropertyInfo, load
-from .errors import InputError
-from .nt import nt_iri, nt_literal
+from ..core.errors import InputError
+from ..core.namespaces import ID
+from ..core.nt import RDF_TYPE, nt_iri, nt_literal
+from ..ontology import Ontology, PropertyInfo, load
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
 LANG_PATTERN = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
@@ -169,8 +170,6 @@ def read_cases(paths: Iterable[Path]) -> list[Record]:
 
 
 # ---------------------------------------------------------------- records to triples
-
-RDF_TYPE = nt_iri(str(RDF.type))
 
 
 class _Converter:

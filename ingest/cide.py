@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.runtime import paused_gc
 from .case import Record
 from .tabular import (
-    Column, Progress, Records, Row, Warn, dataset_published, dataset_source, date, integer, paused_gc, read_csv,
+    Column, Progress, Records, Row, Warn, dataset_published, dataset_source, date, integer, read_csv,
     text)
 
 PREFIX = "cide"

@@ -6,7 +6,7 @@ tools: one node per record with its label and type as attributes (plus its other
 relation labelled with the property. Both are streamed, valid against the GraphML 1.0 / GEXF 1.2draft schemas and
 open in Gephi without warnings (tests/gephi checks that). GraphML ids must be XML NMTOKENs, so there record ids
 are escaped by `graphml_id` (ucdp/event/218178 -> ucdp:event:218178); GEXF keeps them as they are. FtM is the
-FollowTheMoney entity stream of ingest/ftm.py.
+FollowTheMoney entity stream of ingest/ftm.py. The formats are named in `ingest.EXPORTERS`.
 """
 
 from __future__ import annotations
@@ -18,19 +18,15 @@ import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
+from ..core.graph import CONTEXT_FILE, EXPORTS, build_records
+from ..core.graph import graph_dir as graph_dir_of
+from ..core.namespaces import term_id
 from ..ontology import load
-from .build import EXPORTS, default_graph_dir, open_store, term_id
-from .bulk import read_records
-from .errors import QueryError
-
-if TYPE_CHECKING:
-    import networkx as nx
-
-FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "ftm")
-LABEL_FIELDS = ("name", "title", "quote", "text", "role", "category")  # first found labels the node
+from ..ontology.display import caption, name
+from . import EXPORTERS
 
 
 class Network(NamedTuple):
@@ -45,60 +41,46 @@ class Network(NamedTuple):
 
 def records_network(graph_dir: Path | None = None) -> Network:
     onto = load()
-    folder = Path(graph_dir or default_graph_dir())
-    open_store(folder)  # a clear error when nothing is built
-    by_iri, values = read_records(folder / EXPORTS["nt"])
+    by_iri, values = build_records(graph_dir)
     types = {term_id(s): classes for s, classes in by_iri.items()}
     fields: dict[str, dict[str, list[tuple[str, str]]]] = {}  # node -> field -> (value, language)
+    links: dict[str, dict[str, list[str]]] = {}  # node -> property -> target nodes
     edges: list[tuple[str, str, str]] = []
     for s, props in values.items():
         node = term_id(s)
-        for name, terms in props.items():
+        for prop, terms in props.items():
             for term in terms:
                 if term.iri:
-                    edges.append((node, term_id(term.value), name))
+                    target = term_id(term.value)
+                    edges.append((node, target, prop))
+                    links.setdefault(node, {}).setdefault(prop, []).append(target)
                 else:
-                    fields.setdefault(node, {}).setdefault(name, []).append((term.value, term.language or ""))
-    descendants = {c: set(onto.descendants(c)) - {c} for c in onto.classes}
+                    fields.setdefault(node, {}).setdefault(prop, []).append((term.value, term.language or ""))
+
+    def name_of(node: str) -> str:
+        return name(fields.get(node, {})) or node
+
+    def short_name_of(node: str) -> str:
+        return name({"name": fields.get(node, {}).get("abbreviation", [])}) or name_of(node)
+
     most_specific: dict[frozenset, str] = {}
     nodes: list[tuple[str, dict[str, str]]] = []
     names: set[str] = set()
     for node, classes in sorted(types.items()):
-        # the most specific class: one none of whose subclasses is also among the node's types
         key = frozenset(classes)
         if key not in most_specific:
-            most_specific[key] = min((c for c in classes if c in onto.classes and not descendants[c] & classes),
-                                     default="")
+            most_specific[key] = onto.most_specific(classes)
+        cls = most_specific[key]
         found = fields.get(node, {})
         attrs = {k: "; ".join(sorted({value for value, _ in v})) for k, v in sorted(found.items())}
-        label = next((preferred(found[k]) for k in LABEL_FIELDS if k in found), node)
-        if most_specific[key] == "Quantity":
-            label = f"{attrs.get('category', 'quantity')}: {attrs.get('value') or attrs.get('high', '')}"
+        top = onto.top_class(cls) if cls else ""
+        label = caption(top, node, found, links.get(node, {}), name_of, short_name_of)
         for reserved in ("label", "type"):  # the network's own attributes win over fields of those names
             attrs.pop(reserved, None)
         names.update(attrs)
-        nodes.append((node, {"label": label, "type": most_specific[key], **attrs}))
+        nodes.append((node, {"label": label, "type": cls, **attrs}))
     known = set(types)
     return Network(nodes, [e for e in edges if e[0] in known and e[1] in known], sorted(names))
-
-
-def network(graph_dir: Path | None = None) -> nx.MultiDiGraph:
-    """The records as a networkx graph (nodes and edges as in `records_network`, edges keyed and labelled by
-    their property)."""
-    import networkx as nx
-
-    net = records_network(graph_dir)
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from(net.nodes)
-    graph.add_edges_from((s, o, name, {"label": name}) for s, o, name in net.edges)
-    return graph
-
-
-def preferred(values: list[tuple[str, str]]) -> str:
-    """English, else untagged, else any language; the smallest within that rank (as the saved queries do)."""
-    if len(values) == 1:  # the usual case, worth skipping min() for on large graphs
-        return values[0][0]
-    return min(values, key=lambda v: ({"en": 0, "": 1}.get(v[1], 2), v[0]))[0]
 
 
 # Characters XML 1.0 cannot carry at all, not even as references: written as U+FFFD.
@@ -198,27 +180,14 @@ def gexf(out: Path | None, graph_dir: Path | None = None) -> None:
     write_network(records_network(graph_dir), "gexf", out)
 
 
-def ftm(out: Path | None, graph_dir: Path | None = None) -> None:
-    from . import ftm as ftm_module
-
-    if out:
-        ftm_module.write(out, graph_dir)
-    else:
-        import json
-
-        for entity in ftm_module.export_entities(graph_dir):
-            sys.stdout.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
-
-
 def rdf(fmt: str, out: Path | None, graph_dir: Path | None = None) -> None:
     """Copy the build's own Turtle, N-Triples or JSON-LD file."""
-    folder = Path(graph_dir or default_graph_dir())
-    open_store(folder)  # a clear error when nothing is built
+    folder = graph_dir_of(graph_dir)
     source = folder / EXPORTS[fmt]
     if out:
         shutil.copyfile(source, out)
         if fmt == "jsonld":
-            context = folder / "context.jsonld"
+            context = folder / CONTEXT_FILE
             if context.exists() and Path(out).parent.resolve() != folder.resolve():
                 shutil.copyfile(context, Path(out).parent / context.name)
     else:
@@ -226,25 +195,33 @@ def rdf(fmt: str, out: Path | None, graph_dir: Path | None = None) -> None:
             shutil.copyfileobj(handle, sys.stdout.buffer)
 
 
+def ttl(out: Path | None, graph_dir: Path | None = None) -> None:
+    rdf("ttl", out, graph_dir)
+
+
+def nt(out: Path | None, graph_dir: Path | None = None) -> None:
+    rdf("nt", out, graph_dir)
+
+
+def jsonld(out: Path | None, graph_dir: Path | None = None) -> None:
+    rdf("jsonld", out, graph_dir)
+
+
 def export(fmt: str, out: Path | None = None, graph_dir: Path | None = None) -> None:
-    if fmt not in FORMATS:
-        raise QueryError(f"unknown export format '{fmt}' (one of {', '.join(FORMATS)})")
-    if fmt in EXPORTS:
-        rdf(fmt, out, graph_dir)
-    else:
-        {"graphml": graphml, "gexf": gexf, "ftm": ftm}[fmt](out, graph_dir)
+    """Write the build in `fmt`, one of `ingest.EXPORTERS`, to `out` (standard output without it)."""
+    EXPORTERS.get(fmt)(out, graph_dir)
 
 
 __all__ = [
-    "FORMATS",
     "Network",
     "export",
-    "ftm",
     "gexf",
     "graphml",
     "graphml_id",
-    "network",
+    "jsonld",
+    "nt",
     "rdf",
     "records_network",
+    "ttl",
     "write_network",
 ]

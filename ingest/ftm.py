@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,10 +24,14 @@ from followthemoney import model
 from followthemoney.exc import InvalidData
 from followthemoney.types import registry
 
+from ..core.errors import InputError
+from ..core.graph import build_records
+from ..core.namespaces import term_id
+from ..core.runtime import paused_gc
 from ..ontology import load
+from ..ontology.display import preferred
 from .case import Origin, Record
-from .errors import InputError
-from .tabular import Progress, Records, Warn, date, digest, paused_gc, read_jsonl, slug
+from .tabular import Progress, Records, Warn, date, digest, read_jsonl, slug
 
 PREFIX = "ftm"
 
@@ -215,19 +220,13 @@ def ftm_id(record: str) -> str:
 
 def export_entities(graph_dir: Path | None = None) -> Iterator[dict]:
     """FtM entities (as dicts) for the built graph's records."""
-    from .build import EXPORTS, default_graph_dir, open_store, term_id
-    from .bulk import read_records
-
     onto = load()
-    folder = Path(graph_dir or default_graph_dir())
-    open_store(folder)  # a clear error when nothing is built
-    types, records = read_records(folder / EXPORTS["nt"])
+    types, records = build_records(graph_dir)
     names: dict[str, str] = {}
     for iri, props in records.items():
         found = props.get("name") or props.get("title")
         if found:
-            english = [t for t in found if t.language == "en"]
-            names[iri] = (english or found)[0].value
+            names[iri] = preferred([(t.value, t.language) for t in found])
 
     def value(term) -> str:
         return term.value
@@ -285,6 +284,17 @@ def export_entities(graph_dir: Path | None = None) -> Iterator[dict]:
 
 def iri_term(term) -> bool:
     return term.iri
+
+
+def write_stream(out: Path | None, graph_dir: Path | None = None) -> int:
+    """The exporter of `incidentkg export --format ftm`: to `out`, or standard output without it."""
+    if out:
+        return write(out, graph_dir)
+    count = 0
+    for entity in export_entities(graph_dir):
+        sys.stdout.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+    return count
 
 
 def write(path: Path, graph_dir: Path | None = None) -> int:

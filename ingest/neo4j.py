@@ -1,11 +1,8 @@
-"""Load the property graph into Neo4j through the official driver, and the connection settings every Neo4j user
-(loader, Cypher queries, tests) shares.
+"""Load the property graph into Neo4j through the official driver (connection settings: core/neo4j.py).
 
-The connection comes from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE (or matching CLI options);
-`neo4j://` routing URIs work for clusters and Aura, `bolt://` for a single server. The load creates label-scoped
-uniqueness constraints on `id` first, then MERGEs nodes and relationships in UNWIND batches inside managed
-write transactions (`execute_write` retries transient failures), so loading the same graph twice changes
-nothing: the second load reports 0 nodes and 0 relationships created.
+The load creates label-scoped uniqueness constraints on `id` first, then MERGEs nodes and relationships in
+UNWIND batches inside managed write transactions (`execute_write` retries transient failures), so loading the
+same graph twice changes nothing: the second load reports 0 nodes and 0 relationships created.
 
 Labels and relationship types cannot be Cypher parameters; the ones written into the statements here come from
 the ontology (validated names, backtick-quoted), never from data. All data values are parameters.
@@ -13,106 +10,17 @@ the ontology (validated names, backtick-quoted), never from data. All data value
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.errors import ServerError
+from ..core.namespaces import ID
+from ..core.neo4j import Neo4jConfig, connect, server_error
+from ..core.runtime import Progress
 from ..ontology.projection import PropertyGraph, from_build, model
-from .errors import ServerError
 
-Progress = Callable[[str, int, int], None]  # (description, done, total)
-DEFAULT_URI = "bolt://localhost:7687"
 DEFAULT_BATCH = 1000
-
-
-@dataclass(frozen=True)
-class Neo4jConfig:
-    uri: str
-    username: str = "neo4j"
-    password: str = ""
-    database: str | None = None  # None: the server's default database
-
-    @classmethod
-    def from_env(
-        cls,
-        uri: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        database: str | None = None,
-    ) -> "Neo4jConfig":
-        """Explicit values win over NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE."""
-        env = os.environ
-        return cls(
-            uri=uri or env.get("NEO4J_URI") or DEFAULT_URI,
-            username=username or env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or "neo4j",
-            password=password if password is not None else env.get("NEO4J_PASSWORD", ""),
-            database=database or env.get("NEO4J_DATABASE") or None,
-        )
-
-    @staticmethod
-    def configured() -> bool:
-        """Whether the environment names a Neo4j server (NEO4J_URI set)."""
-        return bool(os.environ.get("NEO4J_URI"))
-
-
-def _one_line(error: BaseException) -> str:
-    text = getattr(error, "message", None) or str(error) or type(error).__name__
-    return " ".join(str(text).split())
-
-
-def server_error(config: Neo4jConfig, error: BaseException) -> ServerError:
-    """A driver exception as the one-line error the CLI prints."""
-    from neo4j import exceptions as ex
-
-    where = f"Neo4j at {config.uri}"
-    if isinstance(error, ex.AuthError):
-        return ServerError(
-            f"{where} refused the credentials of user '{config.username}' (check NEO4J_USERNAME/NEO4J_PASSWORD)"
-        )
-    if isinstance(error, ex.ServiceUnavailable):
-        return ServerError(f"cannot reach {where}: {_one_line(error)} (is the server running? check NEO4J_URI)")
-    if isinstance(error, ex.ConfigurationError | ValueError):
-        return ServerError(f"invalid Neo4j connection settings for {config.uri}: {_one_line(error)}")
-    if isinstance(error, ex.ClientError) and "DatabaseNotFound" in (error.code or ""):
-        return ServerError(f"{where} has no database '{config.database}' (check NEO4J_DATABASE)")
-    return ServerError(f"{where}: {_one_line(error)}")
-
-
-SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
-
-
-def connect(config: Neo4jConfig):
-    """An open, verified driver; ServerError when the server is unreachable or refuses the credentials."""
-    import logging
-
-    import neo4j
-    from neo4j import exceptions as ex
-
-    # The driver logs routing failures as warnings; with no handler Python would print them to stderr beside
-    # our one-line error.
-    logger = logging.getLogger("neo4j")
-    if not logger.handlers:
-        logger.addHandler(logging.NullHandler())
-    scheme = config.uri.split("://", 1)[0] if "://" in config.uri else ""
-    if scheme not in SCHEMES:
-        raise ServerError(f"invalid NEO4J_URI '{config.uri}': expected {', '.join(s + '://' for s in SCHEMES)}")
-    try:
-        driver = neo4j.GraphDatabase.driver(
-            config.uri, auth=(config.username, config.password), connection_timeout=10, max_transaction_retry_time=15
-        )
-    except (ex.ConfigurationError, ValueError) as error:
-        raise server_error(config, error) from None
-    try:
-        # verify_connectivity fails fast (execute_query would retry an unreachable server for seconds); the tiny
-        # query then checks the credentials and the database name.
-        driver.verify_connectivity()
-        driver.execute_query("RETURN 1", database_=config.database, routing_=neo4j.RoutingControl.READ)
-    except (ex.Neo4jError, ex.DriverError, OSError, ValueError) as error:
-        driver.close()
-        raise server_error(config, error) from None
-    return driver
 
 
 # ---------------------------------------------------------------- Cypher generated from the projection
@@ -230,8 +138,6 @@ def _label_union() -> str:
 
 def _counts(session) -> tuple[int, int]:
     # Only our nodes: those under one of the projection's labels with an IRI in the incidentkg id namespace.
-    from ..ontology import ID
-
     nodes = session.run(
         f"MATCH (n:{_label_union()}) WHERE n.iri STARTS WITH $ns RETURN count(n) AS c", ns=str(ID)
     ).single()["c"]
@@ -260,8 +166,6 @@ def counts(config: Neo4jConfig) -> tuple[int, int]:
 def clear(config: Neo4jConfig, batch_size: int = 10_000) -> int:
     """Delete the incidentkg nodes (and their relationships) from the database, in batches; other data stays."""
     from neo4j import exceptions as ex
-
-    from ..ontology import ID
 
     statement = (
         f"MATCH (n:{_label_union()}) WHERE n.iri STARTS WITH $ns "
@@ -301,12 +205,9 @@ def load_build(
 
 __all__ = [
     "LoadSummary",
-    "Neo4jConfig",
     "clear",
-    "connect",
     "constraint_statements",
     "counts",
     "load",
     "load_build",
-    "server_error",
 ]

@@ -8,10 +8,8 @@ places, documents) by id so that the same outlet cited by a thousand events is o
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import gc
 import hashlib
 import json
 import re
@@ -22,27 +20,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import InputError
 from .case import Origin, Record
-from .errors import InputError
 
 # Every importer module has `read(path, *, published=None, progress=None, warn=None) -> list[Record]`:
 # `published` dates the dataset when the file does not, `progress(rows)` reports rows read, and `warn(line)`
 # receives one line per oddity kept as a note rather than rejected.
 Progress = Callable[[int], None] | None
 Warn = Callable[[str], None] | None
-
-
-@contextlib.contextmanager
-def paused_gc():
-    """Pause Python's cyclic garbage collector while millions of records, tuples and strings are made: its
-    full collections rescan them all and cost about 40% of the time; nothing made here forms cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------- text helpers

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..core.runtime import paused_gc
 from .case import Record
 from .tabular import (
     Progress,
@@ -32,7 +33,6 @@ from .tabular import (
     integer,
     language_of,
     names_a_cartel,
-    paused_gc,
     place_chain,
     read_csv,
     slug,

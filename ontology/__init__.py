@@ -3,7 +3,9 @@
 `load()` reads the OWL and SHACL Turtle files beside this module once and exposes a small model of them
 (classes, properties, ranges, case sections) that every projection derives from: the case reader, the RDF
 build, the property graph and the visualisation all ask this module instead of keeping their own mapping.
-`validate()` runs the SHACL shapes over a data graph.
+The rules that follow from it live beside it, each once: `shacl.validate()` (the shapes, checked by pyshacl or
+compiled to Python), `rules` (what the build entails, the JSON-LD context), `display` (preferred text, names
+and captions) and `projection` (the property graph).
 """
 
 from __future__ import annotations
@@ -12,28 +14,13 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+
+from ..core.namespaces import IKG, IKGS, SH, local_name
 
 HERE = Path(__file__).resolve().parent
 ONTOLOGY_FILE = HERE / "incidentkg.ttl"
 SHAPES_FILE = HERE / "shapes.ttl"
-
-IKG = Namespace("https://w3id.org/incidentkg/ontology#")
-ID = Namespace("https://w3id.org/incidentkg/id/")
-ONTOLOGY_IRI = URIRef("https://w3id.org/incidentkg/ontology")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-
-PREFIXES = {
-    "ikg": str(IKG),
-    "id": str(ID),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-}
 
 
 @dataclass(frozen=True)
@@ -79,11 +66,6 @@ class PropertyInfo(Term):
         return "text" if self.range is None else "typed"
 
 
-def local_name(iri: URIRef | str) -> str:
-    text = str(iri)
-    return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
-
-
 def _texts(graph: Graph, subject: URIRef, predicate: URIRef) -> dict[str, str]:
     return {(o.language or ""): str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)}
 
@@ -116,6 +98,14 @@ class Ontology:
 
     def top_classes(self) -> list[str]:
         return [c.name for c in self.classes.values() if not c.parents]
+
+    def most_specific(self, classes) -> str:
+        """The most specific of a record's classes: the deepest ikg class among them, ties by name (the
+        smallest), so the choice is stable. Unknown names are ignored; '' when none is known."""
+        known = [c for c in classes if c in self.classes]
+        if not known:
+            return ""
+        return min(known, key=lambda c: (-len(self.ancestors(c)), c))
 
     def descendants(self, name: str) -> list[str]:
         return [c for c in self.classes if name in self.ancestors(c)]
@@ -185,8 +175,6 @@ class Violation:
     shape: str | None = None
 
 
-IKGS = Namespace("https://w3id.org/incidentkg/shapes#")
-
 
 def shapes_for_today() -> tuple[Graph, frozenset]:
     """The shapes as validators run them today, and the shapes whose date bound is today (see _shapes_for)."""
@@ -208,53 +196,13 @@ def _shapes_for(today: str) -> tuple[Graph, frozenset]:
     return shapes, dated
 
 
-def validate(data: Graph) -> list[Violation]:
-    """SHACL-validate `data` against the shapes; the ontology is mixed in so subclass targets apply."""
-    from pyshacl import validate as shacl_validate
-
-    onto = load()
-    shapes, dated = shapes_for_today()
-    _, report, _ = shacl_validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=onto.graph,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
-    violations = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        path = report.value(result, SH.resultPath)
-        value = report.value(result, SH.value)
-        message = str(report.value(result, SH.resultMessage) or "constraint violated")
-        if report.value(result, SH.sourceShape) in dated and (
-            report.value(result, SH.sourceConstraintComponent) == SH.MaxInclusiveConstraintComponent
-        ):
-            message = f"date {value} lies in the future"
-        violations.append(
-            Violation(
-                focus=str(report.value(result, SH.focusNode)),
-                path=local_name(path) if isinstance(path, URIRef) else None,
-                value=str(value) if value is not None else None,
-                message=message,
-                shape=str(report.value(result, SH.sourceShape) or ""),
-            )
-        )
-    violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
-    return violations
-
-
 __all__ = [
     "ClassInfo",
-    "ID",
-    "IKG",
-    "ONTOLOGY_IRI",
+    "ONTOLOGY_FILE",
     "Ontology",
-    "PREFIXES",
     "PropertyInfo",
+    "SHAPES_FILE",
     "Violation",
     "load",
-    "local_name",
     "shapes_for_today",
-    "validate",
 ]

@@ -40,7 +40,10 @@ from typing import Any, Iterable
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
-from . import ID, SH, Ontology, load, local_name
+from ..core.graph import open_store
+from ..core.namespaces import ID, SH, local_name
+from . import Ontology, load
+from .display import in_language, preferred_value
 
 TEXT_RANGES = (None, RDF.langString)
 COLUMN_TYPES = {XSD.integer: "INT64", XSD.decimal: "DOUBLE", XSD.date: "DATE", XSD.boolean: "BOOL"}
@@ -211,15 +214,13 @@ def node_properties(cls: str, values: dict[str, list], record_id: str, iri: str)
         if label.column(prop_name) is None:
             continue  # not a property of this label (only possible with data that skipped validation)
         if prop.range in TEXT_RANGES:
-            tagged = sorted((_language(lit), str(getattr(lit, "value", lit))) for lit in literals)
-            rank = {"en": 0, "": 1}
-            lang, text = min(tagged, key=lambda lt: (rank.get(lt[0], 2), lt[1]))
+            tagged = sorted((str(getattr(lit, "value", lit)), _language(lit)) for lit in literals)
+            text, lang = preferred_value(tagged)
             row[prop_name] = text
             row[f"{prop_name}_lang"] = lang or None
             for code in graph.languages:
-                in_lang = [t for lt, t in tagged if lt == code]
-                row[f"{prop_name}_{code}"] = min(in_lang) if in_lang else None
-            all_values = sorted(t for _, t in tagged)
+                row[f"{prop_name}_{code}"] = in_language(tagged, code)
+            all_values = sorted(t for t, _ in tagged)
         else:
             typed = sorted(_python(lit, prop.range) for lit in literals)
             row[prop_name] = typed[0]
@@ -261,12 +262,6 @@ class PropertyGraph:
         return sum(len(b.rows) for b in self.relationships)
 
 
-def _specific(classes: Iterable[str]) -> str:
-    """The most specific of a node's classes (the deepest; ties by name so the choice is stable)."""
-    onto = load()
-    return max(classes, key=lambda c: (len(onto.ancestors(c)), c))
-
-
 def from_triples(triples: Iterable[tuple]) -> PropertyGraph:
     """Project (subject, predicate, object) triples - pyoxigraph or rdflib terms - of a built graph."""
     onto = load()
@@ -296,7 +291,7 @@ def from_triples(triples: Iterable[tuple]) -> PropertyGraph:
         else:
             values[subject][prop.name].append(o)
 
-    kinds = {iri: _specific(classes) for iri, classes in types.items()}
+    kinds = {iri: onto.most_specific(classes) for iri, classes in types.items()}
     node_batches: dict[str, NodeBatch] = {}
     for iri in sorted(kinds):
         cls = kinds[iri]
@@ -337,8 +332,6 @@ def from_store(store) -> PropertyGraph:
 
 
 def from_build(folder=None) -> PropertyGraph:
-    from ..ingest.build import open_store
-
     return from_store(open_store(folder))
 
 

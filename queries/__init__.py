@@ -1,6 +1,10 @@
 """Saved queries are data: `.rq` (SPARQL) files here, each with a `#+` YAML header declaring its name, description
 and typed parameters. This module reads the catalogue, checks and types parameter values, and runs a query
-against the built graph. Parameters are always bound as RDF terms (a VALUES block), never spliced as text.
+against the built graph on one of the `ENGINES`. Parameters are always bound as RDF terms (a VALUES block) or
+driver parameters, never spliced as text.
+
+The Cypher side is in three modules: `dialect` (Neo4j's Cypher translated for Ladybug), `ladybug` (the embedded
+database of a build) and `engines` (Ladybug and Neo4j behind one `run_text`).
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from typing import Any
 import yaml
 from rdflib import XSD, Literal, URIRef
 
-from ..ingest.build import open_graph, term_id
-from ..ingest.errors import QueryError
-from ..ontology import ID, PREFIXES
+from ..core.errors import QueryError
+from ..core.graph import open_graph
+from ..core.namespaces import ID, PREFIXES, term_id
+from ..core.registry import Plugin, Registry
+from .engines import run_text
 
 HERE = Path(__file__).resolve().parent
 PARAM_TYPES = ("id", "iri", "string", "integer", "decimal", "date", "boolean")
@@ -199,7 +205,8 @@ class Result:
     rows: list[dict[str, Any]]
 
 
-def run_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None) -> Result:
+def run_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None) -> Result:
+    """Run a saved `.rq` on the build's Oxigraph store (`neo4j` is for the engines' common signature)."""
     bindings = {name: to_term(query.params[name], v) for name, v in values.items() if v is not None}
     graph = open_graph(graph_dir)
     text = bind_sparql(query.sparql, bindings)
@@ -212,20 +219,23 @@ def run_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None
     return Result(columns, rows)
 
 
-ENGINES = ("sparql", "cypher")
-
-
 def run_cypher(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None) -> Result:
-    """Run a query's `.cypher` twin on Ladybug or Neo4j (see queries.cypher.engine for `neo4j`); every value is a
+    """Run a query's `.cypher` twin on Ladybug or Neo4j (see engines.engine for `neo4j`); every value is a
     driver parameter."""
-    from .cypher import run_text
-
     text = query.texts.get("cypher")
     if text is None:
         raise QueryError(f"query '{query.name}' has no Cypher twin ({query.path.with_suffix('.cypher').name})")
     params = {name: coerce(query.params[name], value) for name, value in values.items()}
     rows = run_text(text, params, graph_dir, neo4j)
     return Result(rows.columns, rows.rows)
+
+
+# The query engines by name: `--engine` offers, checks and describes exactly these. Each runs (query, typed
+# values, build folder, neo4j choice) -> Result.
+ENGINES = Registry("engine", {
+    "sparql": Plugin("incidentkg.queries", "run_sparql", "the .rq on the build's Oxigraph store"),
+    "cypher": Plugin("incidentkg.queries", "run_cypher", "the .cypher twin on Ladybug, or on Neo4j"),
+})
 
 
 def run(
@@ -238,8 +248,7 @@ def run(
     """Run a saved query by name with `k=v` strings or a dict of raw values. `engine` is "sparql" (Oxigraph) or
     "cypher"; for Cypher, `neo4j` None picks Neo4j when NEO4J_URI is set and Ladybug otherwise, False forces
     Ladybug, True or a Neo4jConfig forces Neo4j."""
-    if engine not in ENGINES:
-        raise QueryError(f"unknown engine '{engine}' (sparql or cypher)")
+    chosen = ENGINES.get(engine)
     query = get(name)
     if isinstance(params, dict):
         values = {n: p.default for n, p in query.params.items()}
@@ -249,9 +258,8 @@ def run(
             values[key] = coerce(query.params[key], raw)
     else:
         values = parse_params(query, params or [])
-    if engine == "cypher":
-        return run_cypher(query, values, graph_dir, neo4j)
-    return run_sparql(query, values, graph_dir)
+    return chosen(query, values, graph_dir, neo4j)
 
 
-__all__ = ["Param", "Result", "SavedQuery", "catalog", "get", "parse_params", "run", "run_cypher", "run_sparql"]
+__all__ = ["ENGINES", "Param", "Result", "SavedQuery", "catalog", "get", "parse_params", "run", "run_cypher",
+           "run_sparql"]

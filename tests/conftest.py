@@ -31,7 +31,7 @@ def neo4j_config(tmp_path_factory):
     names, else Neo4j 5.26 started here by tests/neo4j_server/neo4j-server.sh on a free loopback port (with its
     own state folder, stopped at the end). Without Java and Maven the tests skip, except under CI=true, where
     every way of not getting a server fails."""
-    from incidentkg.ingest.neo4j import Neo4jConfig, connect
+    from incidentkg.core.neo4j import Neo4jConfig, connect
 
     in_ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
     if Neo4jConfig.configured():

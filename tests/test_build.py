@@ -10,10 +10,11 @@ import yaml
 from rdflib import Graph
 from typer.testing import CliRunner
 
-from incidentkg.ingest.build import build, bundled_case, manifest, open_graph, open_store
+from incidentkg.core.graph import manifest, open_graph, open_store
+from incidentkg.ingest.build import build, bundled_case
 from incidentkg.ingest.case import read_cases, to_ntriples
-from incidentkg.ingest.cli import app
-from incidentkg.ingest.errors import GraphMissingError, InputError
+from incidentkg.cli import app
+from incidentkg.core.errors import GraphMissingError, InputError
 
 MINI = Path(__file__).parent / "cases" / "mini.yaml"
 runner = CliRunner()

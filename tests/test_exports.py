@@ -20,10 +20,11 @@ from typer.testing import CliRunner
 
 from incidentkg import queries
 from incidentkg.ingest import acled, cide, ftm, resolve, ucdp
-from incidentkg.ingest.build import build, bundled_case, manifest
+from incidentkg.core.graph import manifest
+from incidentkg.ingest.build import build, bundled_case
 from incidentkg.ingest.case import read_cases
-from incidentkg.ingest.cli import app
-from incidentkg.ingest.export import Network, graphml_id, network, write_network
+from incidentkg.cli import app
+from incidentkg.ingest.export import Network, graphml_id, records_network, write_network
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FTM_CLI = Path(sys.executable).parent / "ftm"
@@ -63,11 +64,11 @@ def test_network_exports_carry_labels_and_types(graph_dir, tmp_path, fmt):
     graph = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
     node = graphml_id if fmt == "graphml" else str  # GraphML ids are NMTOKENs: '/' is written ':'
     assert graph.number_of_nodes() == record_count(graph_dir)
-    assert graph.number_of_edges() == len(network(graph_dir).edges)
+    assert graph.number_of_edges() == len(records_network(graph_dir).edges)
     tanhuato = graph.nodes["tanhuato-2015"]
     assert tanhuato["label"] == "Tanhuato ranch raid" and tanhuato["type"] == "Raid"
     assert graph.nodes[node("ucdp/event/218178")]["type"] == "Incident"
-    assert graph.nodes[node("ucdp/report/218178/1/quantity/1")]["label"] == "killed: 39"
+    assert graph.nodes[node("ucdp/report/218178/1/quantity/1")]["label"] == "39 killed"  # ontology.display.caption
     assert all(data.get("type") and data.get("label") for _, data in graph.nodes(data=True))
     labels = {data["label"] for _, _, data in graph.edges(data=True)}
     assert {"participant", "speaker", "reportedIn", "links", "partOf", "quantity"} <= labels

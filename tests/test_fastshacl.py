@@ -10,12 +10,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from incidentkg.ingest import fastshacl
+from incidentkg.ontology import fastshacl
 from incidentkg.ingest.build import build
 from incidentkg.ingest.case import read_case, to_ntriples
-from incidentkg.ingest.nt import to_bytes
-from incidentkg.ingest.errors import InputError
-from incidentkg.ontology import validate as pyshacl_validate
+from incidentkg.core.nt import to_bytes
+from incidentkg.core.errors import InputError
+from incidentkg.ontology.shacl import validate as pyshacl_validate
 
 CASE = Path(__file__).parent / "fixtures" / "validation-case.yaml"
 ID = "https://w3id.org/incidentkg/id/"

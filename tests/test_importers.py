@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from incidentkg import queries
 from incidentkg.ingest import acled, cide, ftm, ucdp
 from incidentkg.ingest.build import build
-from incidentkg.ingest.cli import app
-from incidentkg.ingest.errors import InputError
+from incidentkg.cli import app
+from incidentkg.core.errors import InputError
 from incidentkg.ingest.tabular import headline_toll, language_of
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,8 +10,10 @@ from rdflib.namespace import SH
 
 from incidentkg.ingest.build import bundled_case
 from incidentkg.ingest.case import read_cases, to_ntriples
-from incidentkg.ingest.nt import to_bytes
-from incidentkg.ontology import IKG, ONTOLOGY_FILE, load, validate
+from incidentkg.core.nt import to_bytes
+from incidentkg.core.namespaces import IKG
+from incidentkg.ontology import ONTOLOGY_FILE, load
+from incidentkg.ontology.shacl import validate
 
 MINI = Path(__file__).parent / "cases" / "mini.yaml"
 ERR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from incidentkg import queries
-from incidentkg.ingest.errors import QueryError
+from incidentkg.core.errors import QueryError
 from incidentkg.ingest.neo4j import clear, load
 from incidentkg.ontology.projection import from_build
-from incidentkg.queries.cypher import ensure_ladybug
+from incidentkg.queries.ladybug import ensure_ladybug
 
 CATALOG = queries.catalog()
 NAMES = list(CATALOG)

@@ -1,5 +1,5 @@
 """The property-graph projection (ontology/projection.py), the Ladybug engine and its dialect translation
-(queries/cypher.py), and loading into a real Neo4j server (ingest/neo4j.py).
+(queries/dialect.py, ladybug.py, engines.py), and loading into a real Neo4j server (ingest/neo4j.py).
 
 Expected values come from the ontology and from an independent reading of the YAML case with PyYAML, or from
 SPARQL over the built store; the Neo4j tests use the session's real server (fixture neo4j_config)."""
@@ -17,14 +17,20 @@ import yaml
 from rdflib import RDF
 from typer.testing import CliRunner
 
-from incidentkg.ingest.build import build, open_store
-from incidentkg.ingest.cli import app
-from incidentkg.ingest.errors import QueryError, ServerError
-from incidentkg.ingest.neo4j import Neo4jConfig, clear, connect, constraint_statements, counts, load, load_build
-from incidentkg.ontology import ID, IKG, load as load_ontology
+from incidentkg.core.graph import open_store
+from incidentkg.ingest.build import build
+from incidentkg.cli import app
+from incidentkg.core.errors import QueryError, ServerError
+from incidentkg.core.neo4j import Neo4jConfig, connect
+from incidentkg.ingest.neo4j import clear, constraint_statements, counts, load, load_build
+from incidentkg.core.namespaces import ID, IKG
+from incidentkg.ontology import load as load_ontology
 from incidentkg.ontology.projection import from_build, mapping_rows, model, rel_type_name
-from incidentkg.queries import cypher
-from incidentkg.queries.cypher import LadybugEngine, ensure_ladybug, to_ladybug
+from incidentkg.queries import engines
+from incidentkg.queries import ladybug as ladybug_db
+from incidentkg.queries.dialect import to_ladybug
+from incidentkg.queries.engines import LadybugEngine
+from incidentkg.queries.ladybug import ensure_ladybug
 
 CASE = Path(__file__).parent / "property_graph_case.yaml"
 runner = CliRunner()
@@ -304,14 +310,14 @@ def test_set_map_on_ladybug(pgraph):
 
     db = ladybug.Database(":memory:")
     conn = ladybug.Connection(db)
-    cypher.load_ladybug(conn, pgraph)
+    ladybug_db.load_ladybug(conn, pgraph)
     text, params = to_ladybug("MATCH (a:Agent {id: $id}) SET a += $props RETURN a.wikidata AS w, a.description AS d",
                               {"id": "pg-army", "props": {"wikidata": "Q42", "description": "army"}})
     assert conn.execute(text, params).get_all() == [["Q42", "army"]]
 
 
 def test_neo4j_answers_the_same_queries(neo4j_loaded_case, property_graph_case_graph):
-    engine = cypher.Neo4jEngine(neo4j_loaded_case)
+    engine = engines.Neo4jEngine(neo4j_loaded_case)
     try:
         check_translated_answers(engine.run, property_graph_case_graph)
     finally:
@@ -444,7 +450,7 @@ def test_neo4j_routing_uri_works(neo4j_loaded_case, pgraph, property_graph_case_
     assert counts(routed) == (pgraph.node_count, pgraph.relationship_count)
     again = load(pgraph, routed, batch_size=100)
     assert (again.nodes_created, again.relationships_created) == (0, 0)
-    rows = cypher.run_text("MATCH (i:Incident) RETURN i.id AS id ORDER BY id", {}, neo4j=routed).rows
+    rows = engines.run_text("MATCH (i:Incident) RETURN i.id AS id ORDER BY id", {}, neo4j=routed).rows
     assert rows == [{"id": i} for i in sorted(sparql_ids(property_graph_case_graph, "Incident"))]
 
 

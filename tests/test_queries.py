@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from incidentkg import queries
 from incidentkg.ingest.build import bundled_case
-from incidentkg.ingest.cli import app
-from incidentkg.ingest.errors import QueryError
+from incidentkg.cli import app
+from incidentkg.core.errors import QueryError
 
 runner = CliRunner()
 

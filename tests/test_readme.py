@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from incidentkg.ingest.cli import app
+from incidentkg.cli import app
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 PREFIX = ".venv/bin/incidentkg "

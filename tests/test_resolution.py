@@ -13,7 +13,7 @@ from incidentkg import queries
 from incidentkg.ingest import acled, cide, ftm, resolve, ucdp
 from incidentkg.ingest.build import build, bundled_case
 from incidentkg.ingest.case import Origin, Record, read_cases
-from incidentkg.ingest.cli import app
+from incidentkg.cli import app
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 runner = CliRunner()

@@ -23,8 +23,8 @@ from typer.testing import CliRunner
 
 from incidentkg import queries
 from incidentkg.ingest.build import build, bundled_case
-from incidentkg.ingest.cli import app
-from incidentkg.ingest.errors import GraphMissingError, QueryError
+from incidentkg.cli import app
+from incidentkg.core.errors import GraphMissingError, QueryError, UsageError
 from incidentkg.ontology import load
 from incidentkg.viz import model, render
 
@@ -439,7 +439,7 @@ def test_cypher_engine_draws_the_same_page(bundled_graph, monkeypatch, tmp_path)
     sparql = render(bundled_graph, query="contradictions", out=tmp_path / "sparql.html")
     cypher = render(bundled_graph, query="contradictions", engine="cypher", out=tmp_path / "cypher.html")
     assert cypher.read_text(encoding="utf-8") == sparql.read_text(encoding="utf-8")
-    with pytest.raises(QueryError, match="unknown engine 'gremlin'"):
+    with pytest.raises(UsageError, match="unknown engine 'gremlin'"):
         render(bundled_graph, query="contradictions", engine="gremlin", out=tmp_path / "x.html")
     assert not (tmp_path / "x.html").exists()
 
@@ -449,11 +449,11 @@ def test_errors(bundled_graph, tmp_path):
         render(bundled_graph, incident="nope", out=tmp_path / "a.html")
     with pytest.raises(QueryError, match="'insightcrime' is a NewsOutlet, not an incident"):
         render(bundled_graph, incident="insightcrime", out=tmp_path / "a.html")
-    with pytest.raises(QueryError, match="not both"):
+    with pytest.raises(UsageError, match="not both"):
         render(bundled_graph, incident="tanhuato-2015", query="timeline", out=tmp_path / "a.html")
-    with pytest.raises(QueryError, match="--param only applies together with --query"):
+    with pytest.raises(UsageError, match="--param only applies together with --query"):
         render(bundled_graph, incident="tanhuato-2015", params=["incident=x"], out=tmp_path / "a.html")
-    with pytest.raises(QueryError, match="unknown engine"):
+    with pytest.raises(UsageError, match="unknown engine"):
         render(bundled_graph, query="timeline", engine="gremlin", out=tmp_path / "a.html")
     with pytest.raises(GraphMissingError):
         render(tmp_path / "nothing", out=tmp_path / "a.html")

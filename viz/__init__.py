@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..ingest.errors import QueryError
+from ..core.errors import UsageError
 from .model import GraphData, View
 from .page import page_html, write_atomic
 
@@ -35,9 +35,9 @@ def select(
 ) -> View:
     """What to draw, without drawing it."""
     if incident and query:
-        raise QueryError("give --incident or --query, not both")
+        raise UsageError("give --incident or --query, not both")
     if params and not query:
-        raise QueryError("--param only applies together with --query")
+        raise UsageError("--param only applies together with --query")
     graph = GraphData.load(graph_dir)
     if incident:
         return graph.incident(incident)

@@ -15,15 +15,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..ingest.build import open_store, term_id
-from ..ingest.errors import QueryError
-from ..ontology import ID, IKG, Ontology, load
+from .. import queries
+from ..core.errors import QueryError
+from ..core.graph import open_store
+from ..core.namespaces import ID, IKG, RDF_TYPE_IRI, term_id
+from ..ontology import Ontology, load
+from ..ontology.display import LABEL_FIELDS, caption, preferred, quantity_caption
+from ..ontology.display import name as record_name
 
-ENGINES = ("sparql", "cypher")
-LABEL_FIELDS = ("name", "title", "text", "role")  # the field that names a record, first present wins
 MAX_LABEL = 48
 MAX_TEXT = 300
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass
@@ -80,7 +81,7 @@ class GraphData:
                 continue
             sid = term_id(subject.value)
             item = raw.setdefault(sid, Item(sid, ""))
-            if predicate == RDF_TYPE:
+            if predicate == RDF_TYPE_IRI:
                 if isinstance(obj, ox.NamedNode) and obj.value.startswith(ikg_ns):
                     types[sid].append(obj.value[len(ikg_ns):])
                 continue
@@ -98,8 +99,7 @@ class GraphData:
             known = [t for t in types.get(sid, []) if t in onto.classes]
             if not known:
                 continue  # not a record (nothing typed by the ontology): nothing to draw
-            # Inference added every superclass; the most specific type has the longest ancestor chain.
-            item.cls = max(sorted(known), key=lambda t: len(onto.ancestors(t)))
+            item.cls = onto.most_specific(known)
             for values in item.links.values():
                 values.sort()
             items[sid] = item
@@ -108,23 +108,14 @@ class GraphData:
     # ------------------------------------------------------------ texts
 
     def text(self, item: Item, prop: str) -> str | None:
-        """A literal in English if there is one, else untagged, else Spanish, else any."""
-        values = item.literals.get(prop) or []
-        for lang in ("en", None, "", "es"):
-            for text, tag in values:
-                if (tag or None) == (lang or None):
-                    return text
-        return values[0][0] if values else None
+        """The preferred value of a field (ontology.display.preferred)."""
+        return preferred(item.literals.get(prop) or ())
 
     def name(self, item_id: str) -> str:
         item = self.items.get(item_id)
         if item is None:
             return item_id
-        for prop in LABEL_FIELDS:
-            text = self.text(item, prop)
-            if text:
-                return text
-        return item_id
+        return record_name(item.literals) or item_id
 
     def short_name(self, item_id: str) -> str:
         item = self.items.get(item_id)
@@ -134,36 +125,11 @@ class GraphData:
         return self.onto.top_class(item.cls)
 
     def label(self, item: Item) -> str:
-        """The full display label; page.py shortens it for the canvas."""
-        top = self.top(item)
-        if top == "Statement":
-            speaker = ", ".join(self.name(s) for s in item.links.get("speaker", [])) or "unknown speaker"
-            date = self.text(item, "date")
-            return f"{speaker}, {date}" if date else speaker
-        if top == "Quantity":
-            return self.quantity_label(item)
-        if top == "Post":
-            role = self.text(item, "role") or item.id
-            holders = ", ".join(self.name(h) for h in item.links.get("holder", []))
-            return f"{role} ({holders})" if holders else role
-        if top == "IdentityLink":
-            return "same as: " + " = ".join(self.name(i) for i in item.links.get("links", []))
-        return self.name(item.id)
+        """The full display label (ontology.display.caption); page.py shortens it for the canvas."""
+        return caption(self.top(item), item.id, item.literals, item.links, self.name, self.short_name)
 
     def quantity_label(self, item: Item) -> str:
-        value = self.text(item, "value")
-        low, high = self.text(item, "low"), self.text(item, "high")
-        if value is None:
-            value = f"{low}–{high}" if low is not None else f"up to {high}"
-        elif low is not None and high is not None:
-            value = f"{value} ({low}–{high})"
-        elif low is not None:
-            value = f"at least {value}" if low == value else f"{value} (at least {low})"
-        elif high is not None:
-            value = f"up to {value}" if high == value else f"{value} (at most {high})"
-        category = (self.text(item, "category") or "").replace("_", " ")
-        party = ", ".join(self.short_name(p) for p in item.links.get("party", []))
-        return f"{value} {category}" + (f" ({party})" if party else "")
+        return quantity_caption(item.literals, [self.short_name(p) for p in item.links.get("party", [])])
 
     def class_label(self, item: Item) -> str:
         """'raid (incident)': the subclass, then the top class it belongs to."""
@@ -346,11 +312,8 @@ class GraphData:
 
 
 def run_query(name: str, params, graph_dir: Path | None, engine: str):
-    """The saved query's rows from the chosen engine (SPARQL on Oxigraph, or its Cypher twin)."""
-    from .. import queries
-
-    if engine not in ENGINES:
-        raise QueryError(f"unknown engine '{engine}' (one of: {', '.join(ENGINES)})")
+    """The saved query's rows from the chosen engine (see queries.ENGINES)."""
+    queries.ENGINES.check(engine)  # before anything runs, so no engine starts for a misspelt name
     params = list(params) if not isinstance(params, dict) else params
     return queries.run(name, params, graph_dir, engine=engine)
 

@@ -32,6 +32,12 @@ class InputError(IncidentKGError):
         return ": ".join(parts) + f": {self.message}"
 
 
+class UsageError(IncidentKGError):
+    """A command used wrongly: an unknown format, engine or option value, or options that do not go together."""
+
+    exit_code = 2
+
+
 class QueryError(IncidentKGError):
     """A saved query that does not exist, or a parameter that is missing or of the wrong type."""
 
@@ -48,3 +54,6 @@ class ServerError(IncidentKGError):
     """A configured database server cannot be reached or refuses the credentials."""
 
     exit_code = 4
+
+
+__all__ = ["GraphMissingError", "IncidentKGError", "InputError", "QueryError", "ServerError", "UsageError"]

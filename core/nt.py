@@ -16,6 +16,7 @@ from rdflib import BNode, Literal, URIRef
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD_NS + "string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 def nt_iri(iri: str) -> str:
@@ -101,5 +102,5 @@ def to_bytes(triples: Iterable[tuple[str, str, str]]) -> bytes:
     return "".join(lines(triples)).encode("utf-8")
 
 
-__all__ = ["LANG_STRING", "XSD_STRING", "is_literal", "lines", "nt_iri", "nt_literal", "nt_term", "parse_literal",
+__all__ = ["LANG_STRING", "RDF_TYPE", "XSD_STRING", "is_literal", "lines", "nt_iri", "nt_literal", "nt_term", "parse_literal",
            "read_literal", "split_line", "term_text", "to_bytes"]

@@ -1,5 +1,7 @@
-"""The `incidentkg` command line: a thin typer layer over build, queries and viz. Errors from any layer print
-as one line on stderr with a non-zero exit code (2 bad input or query, 3 no graph built, 4 server)."""
+"""The `incidentkg` command line: a thin typer layer over ingest, queries and viz, the leaf of the layers (nothing
+imports it). Errors from any layer print as one line on stderr with a non-zero exit code (2 bad input, query or
+usage, 3 no graph built, 4 server). Each command imports the layers it runs when it runs, so that starting one
+command does not load the libraries of all the others (the registries its help text lists are light)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import IncidentKGError, QueryError
+from . import queries
+from .core.errors import IncidentKGError, UsageError
+from .ingest import EXPORTERS, IMPORTERS
+from .queries import ENGINES
 
 app = typer.Typer(
     name="incidentkg",
@@ -29,6 +34,7 @@ app.add_typer(query_app, name="query")
 out_console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
 
+FORMATS = ("table", "csv", "json")
 GraphOption = typer.Option(
     None, "--graph", "-g", envvar="INCIDENTKG_GRAPH", help="Built graph folder (default: ./graph)."
 )
@@ -37,6 +43,11 @@ GraphOption = typer.Option(
 def _fail(error: IncidentKGError) -> None:
     err_console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(error.exit_code)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        _fail(UsageError(f"unknown format '{fmt}' (table, csv or json)"))
 
 
 def _progress() -> Progress:
@@ -65,7 +76,8 @@ def build(
     ),
 ) -> None:
     """Validate case files and build the graph: Oxigraph store plus Turtle, N-Triples and JSON-LD exports."""
-    from .build import build as run_build
+    from .ingest.build import build as run_build
+    from .queries.ladybug import ensure_ladybug
 
     try:
         with _progress() as progress:
@@ -76,8 +88,6 @@ def build(
 
             summary = run_build(inputs or None, out, progress=step)
             if ladybug:
-                from ..queries.cypher import ensure_ladybug
-
                 ensure_ladybug(summary.out, step)
     except IncidentKGError as error:
         _fail(error)
@@ -101,8 +111,6 @@ def build(
 @query_app.command("list")
 def query_list() -> None:
     """List the saved queries with their parameters."""
-    from .. import queries
-
     try:
         catalog = queries.catalog()
     except IncidentKGError as error:
@@ -123,9 +131,7 @@ def query_run(
     param: list[str] = typer.Option([], "--param", "-p", help="Parameter as name=value; repeatable."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     graph: Optional[Path] = GraphOption,
-    engine: Optional[str] = typer.Option(
-        None, "--engine", "-e", help="sparql (Oxigraph, the default) or cypher (the query's .cypher twin)."
-    ),
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help=f"One of: {ENGINES.help()} (default: sparql)."),
     neo4j: Optional[bool] = typer.Option(
         None,
         "--neo4j/--ladybug",
@@ -134,13 +140,10 @@ def query_run(
     ),
 ) -> None:
     """Run a saved query against the built graph (SPARQL), its Ladybug copy or a Neo4j server (Cypher)."""
-    from .. import queries
-
-    if fmt not in ("table", "csv", "json"):
-        _fail(QueryError(f"unknown format '{fmt}' (table, csv or json)"))
+    _check_format(fmt)
     engine = engine or ("cypher" if neo4j is not None else "sparql")
     if engine == "sparql" and neo4j is not None:
-        _fail(QueryError("--neo4j/--ladybug choose a Cypher engine; they do not apply with --engine sparql"))
+        _fail(UsageError("--neo4j/--ladybug choose a Cypher engine; they do not apply with --engine sparql"))
     try:
         result = queries.run(name, param, graph, engine=engine, neo4j=neo4j)
     except IncidentKGError as error:
@@ -177,7 +180,7 @@ def viz(
         None, "--query", "-q", help="Draw the records a saved query returns (see `incidentkg query list`)."
     ),
     param: list[str] = typer.Option([], "--param", "-p", help="Query parameter as name=value; repeatable."),
-    engine: str = typer.Option("sparql", "--engine", "-e", help="Engine running --query: sparql or cypher."),
+    engine: str = typer.Option("sparql", "--engine", "-e", help=f"Engine running --query, one of: {ENGINES.help()}."),
     out: Optional[Path] = typer.Option(
         None, "--out", "-o", help="HTML file to write (default: graph.html, incident-ID.html or query-NAME.html)."
     ),
@@ -191,7 +194,7 @@ def viz(
 
     Prints the path of the page written.
     """
-    from ..viz import render
+    from .viz import render
 
     try:
         path = render(graph, incident=incident, query=query, params=param, engine=engine, out=out)
@@ -227,7 +230,8 @@ def neo4j_load(
 
     Loading twice changes nothing (the second load creates 0 nodes and 0 relationships).
     """
-    from .neo4j import Neo4jConfig, load_build
+    from .core.neo4j import Neo4jConfig
+    from .ingest.neo4j import load_build
 
     config = Neo4jConfig.from_env(uri, username, password, database)
     try:
@@ -256,7 +260,8 @@ def neo4j_clear(
     database: Optional[str] = DatabaseOption,
 ) -> None:
     """Delete the incidentkg nodes (IRIs under https://w3id.org/incidentkg/id/) and their relationships."""
-    from .neo4j import Neo4jConfig, clear
+    from .core.neo4j import Neo4jConfig
+    from .ingest.neo4j import clear
 
     config = Neo4jConfig.from_env(uri, username, password, database)
     try:
@@ -269,10 +274,9 @@ def neo4j_clear(
 @ontology_app.command("mapping")
 def ontology_mapping(fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json.")) -> None:
     """Print the property-graph mapping generated from the ontology: labels, properties, relationship types."""
-    from ..ontology import projection
+    from .ontology import projection
 
-    if fmt not in ("table", "csv", "json"):
-        _fail(QueryError(f"unknown format '{fmt}' (table, csv or json)"))
+    _check_format(fmt)
     if fmt == "table":  # the rules first, then what they generate
         out_console.print(projection.__doc__.strip(), markup=False, highlight=False)
     mapping_rows = projection.mapping_rows
@@ -282,13 +286,9 @@ def ontology_mapping(fmt: str = typer.Option("table", "--format", "-f", help="ta
 
 # ---------------------------------------------------------------- importers, resolution, exports
 
-IMPORT_FORMATS = ("ucdp", "cide", "acled", "ftm")
-
-
 @app.command()
 def ingest(
-    fmt: str = typer.Argument(..., metavar="FORMAT", help="ucdp (UCDP GED CSV), cide (CIDE-PPD confrontations "
-                              "CSV), acled (ACLED CSV export) or ftm (FollowTheMoney JSON lines)."),
+    fmt: str = typer.Argument(..., metavar="FORMAT", help=f"One of: {IMPORTERS.help()}."),
     file: Path = typer.Argument(..., metavar="FILE", help="The file to import."),
     case: Optional[list[Path]] = typer.Option(
         None, "--case", "-c", help="Case files or folders to build with it (default: the bundled case); repeatable."
@@ -313,43 +313,27 @@ def ingest(
 
     Errors name the file, line and column; nothing is written unless everything is valid.
     """
-    import importlib
-
-    from .build import build as run_build
-    from .case import read_cases
+    from .ingest.importers import import_and_build
 
     sources = [(fmt, file)]
     for extra in add or []:
         extra_fmt, _, extra_file = extra.partition(":")
         if not extra_file:
-            _fail(QueryError(f"--add '{extra}': write it as FORMAT:FILE, e.g. cide:confrontations.csv"))
+            _fail(UsageError(f"--add '{extra}': write it as FORMAT:FILE, e.g. cide:confrontations.csv"))
         sources.append((extra_fmt, Path(extra_file)))
-    for name, _ in sources:
-        if name not in IMPORT_FORMATS:
-            _fail(QueryError(f"unknown format '{name}' (one of {', '.join(IMPORT_FORMATS)})"))
     notes: list[str] = []
     try:
         with _progress() as progress:
             task = progress.add_task(f"reading {file.name}", total=None)
-            records = []
-            for name, path in sources:
-                importer = importlib.import_module(f".{name}", __package__)
-                records += importer.read(
-                    path, published=published if path == file else None, warn=notes.append,
-                    progress=lambda n, path=path: progress.update(task, description=f"reading {path.name}: {n} rows"),
-                )
-            inputs = [] if no_case else list(case or [_bundled()])
-            if resolve:
-                from .resolve import links
 
-                progress.update(task, description="resolving identities")
-                records += links(records + read_cases(inputs))
+            def reading(path: Path, rows: int) -> None:
+                progress.update(task, description=f"reading {path.name}: {rows} rows")
 
             def step(description: str, done: int, total: int) -> None:
-                progress.update(task, description=description, completed=done, total=total)
+                progress.update(task, description=description, completed=done, total=total or None)
 
-            # the case files go in as inputs, so the build's manifest records their digests
-            summary = run_build(inputs, out=out, records=records, progress=step)
+            summary = import_and_build(sources, case=case, no_case=no_case, resolve=resolve, published=published,
+                                       out=out, warn=notes.append, reading=reading, progress=step)
     except IncidentKGError as error:
         _fail(error)
     for note in notes[:10]:
@@ -365,15 +349,9 @@ def ingest(
     )
 
 
-def _bundled() -> Path:
-    from .build import bundled_case
-
-    return bundled_case()
-
-
 @app.command()
 def export(
-    fmt: str = typer.Option(..., "--format", "-f", help="ttl, nt, jsonld, graphml, gexf or ftm."),
+    fmt: str = typer.Option(..., "--format", "-f", help=f"One of: {EXPORTERS.help()}."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: standard output)."),
     graph: Optional[Path] = GraphOption,
 ) -> None:
@@ -385,11 +363,8 @@ def export(
 
     ftm writes FollowTheMoney entities (JSON lines) that `ftm validate` accepts.
     """
-    from .export import FORMATS
-    from .export import export as run_export
+    from .ingest.export import export as run_export
 
-    if fmt not in FORMATS:
-        _fail(QueryError(f"unknown export format '{fmt}' (one of {', '.join(FORMATS)})"))
     try:
         run_export(fmt, out, graph)
     except IncidentKGError as error:
@@ -413,10 +388,7 @@ def resolve(
 
     Runs the saved query candidate_duplicates.
     """
-    from .. import queries
-
-    if fmt not in ("table", "csv", "json"):
-        _fail(QueryError(f"unknown format '{fmt}' (table, csv or json)"))
+    _check_format(fmt)
     params = {"min_score": min_score}
     if kind:
         params["kind"] = kind

@@ -1,4 +1,4 @@
-"""A fast SHACL validator for large builds, compiled from ontology/shapes.ttl.
+"""The SHACL shapes compiled to Python: the validator `shacl.validate()` uses for large builds.
 
 pyshacl needs minutes for the hundreds of thousands of triples an imported dataset brings. This module reads
 the same shapes graph and turns every constraint into a Python check over an in-memory index of the asserted
@@ -24,11 +24,11 @@ from itertools import chain
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.collection import Collection
 
-from ..ontology import SH, Violation, load, local_name, shapes_for_today
-from .nt import XSD_NS, XSD_STRING, is_literal, nt_iri, nt_term, parse_literal, term_text
-from .tabular import paused_gc
+from ..core.namespaces import SH, local_name
+from ..core.nt import RDF_TYPE, XSD_NS, XSD_STRING, is_literal, nt_iri, nt_term, parse_literal, term_text
+from ..core.runtime import paused_gc
+from . import Violation, load, shapes_for_today
 
-RDF_TYPE = f"<{RDF.type}>"
 NUMERIC = {XSD_NS + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
                                 "positiveInteger", "negativeInteger", "nonPositiveInteger", "short", "byte")}
 ORDERED_AS_TEXT = {XSD_NS + t for t in ("date", "dateTime", "gYear", "gYearMonth", "time")}

@@ -1,0 +1,101 @@
+"""A built graph folder, as every reader sees it: where its parts are, opening its store read-only, its
+manifest, and its records read back from the sorted N-Triples export. `ingest.build` writes this layout."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+import pyoxigraph as ox
+from rdflib import RDF, Graph
+
+from .errors import GraphMissingError
+from .namespaces import IKG, PREFIXES
+from .nt import read_literal, split_line
+from .runtime import paused_gc
+
+DEFAULT_OUT = Path("graph")
+STORE_DIR = "store"
+MANIFEST = "manifest.json"
+EXPORTS = {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld"}
+CONTEXT_FILE = "context.jsonld"
+
+
+def default_graph_dir() -> Path:
+    return Path(os.environ.get("INCIDENTKG_GRAPH", DEFAULT_OUT))
+
+
+def graph_dir(folder: Path | None = None) -> Path:
+    """`folder`, or the default (INCIDENTKG_GRAPH, else ./graph); a clear error when it holds no build."""
+    folder = Path(folder or default_graph_dir())
+    if not (folder / MANIFEST).exists():
+        raise GraphMissingError(f"{folder}: no built graph here; run `incidentkg build` first (or pass --graph)")
+    return folder
+
+
+def open_store(folder: Path | None = None) -> ox.Store:
+    """The built Oxigraph store, read-only; a clear error when there is no build yet."""
+    return ox.Store.read_only(str(graph_dir(folder) / STORE_DIR))
+
+
+def open_graph(folder: Path | None = None) -> Graph:
+    """The built graph as an rdflib Graph over the Oxigraph store (the model API used by the SPARQL runner)."""
+    from oxrdflib import OxigraphStore  # registers rdflib plugins; only SPARQL runs need it
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    graph = Graph(store=OxigraphStore(store=open_store(folder)), identifier=DATASET_DEFAULT_GRAPH_ID)
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    return graph
+
+
+def manifest(folder: Path | None = None) -> dict:
+    return json.loads((graph_dir(folder) / MANIFEST).read_text(encoding="utf-8"))
+
+
+class Term(NamedTuple):
+    value: str  # an IRI or a literal's lexical form
+    language: str | None = None
+    iri: bool = False
+
+
+@paused_gc()  # a million small objects and no cycles
+def read_records(ntriples: Path) -> tuple[dict[str, set[str]], dict[str, dict[str, list[Term]]]]:
+    """A build's records from its sorted N-Triples export (reading it is far quicker than iterating the
+    on-disk store): subject IRI -> its ikg class names, and subject IRI -> ikg property name -> values."""
+    ikg, cut = str(IKG), len(str(IKG))
+    rdf_type = str(RDF.type)
+    types: dict[str, set[str]] = {}
+    fields: dict[str, dict[str, list[Term]]] = {}
+    terms: dict[str, Term] = {}  # objects repeat (categories, dates, outlets): one Term each
+    with ntriples.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            s, p, o = split_line(line.rstrip("\n"))
+            s = s[1:-1] if s.startswith("<") else s
+            if p == rdf_type:
+                if o.startswith(f"<{ikg}"):
+                    types.setdefault(s, set()).add(o[cut + 1:-1])
+            elif p.startswith(ikg):
+                term = terms.get(o)
+                if term is None:
+                    if o.startswith('"'):
+                        lexical, _, language = read_literal(o)
+                        term = Term(lexical, language)
+                    else:
+                        term = Term(o[1:-1] if o.startswith("<") else o, None, o.startswith("<"))
+                    terms[o] = term
+                fields.setdefault(s, {}).setdefault(p[cut:], []).append(term)
+    return types, fields
+
+
+def build_records(folder: Path | None = None):
+    """`read_records` of a build folder's N-Triples export."""
+    return read_records(graph_dir(folder) / EXPORTS["nt"])
+
+
+__all__ = ["CONTEXT_FILE", "DEFAULT_OUT", "EXPORTS", "MANIFEST", "STORE_DIR", "Term", "build_records",
+           "default_graph_dir", "graph_dir", "manifest", "open_graph", "open_store", "read_records"]

@@ -1,0 +1,78 @@
+"""What the ontology entails and how it is published: the triples a build materialises because the saved
+queries rely on them (superclass types, symmetric and transitive properties), and the JSON-LD context. Both are
+read from the ontology, so a new subclass or property needs no code."""
+
+from __future__ import annotations
+
+from rdflib import RDF
+
+from ..core.namespaces import ID, PREFIXES
+from ..core.nt import RDF_TYPE, nt_iri
+from . import load
+
+def entailed(triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The triples the ontology entails that queries rely on and `triples` lack: ikg superclass types, then
+    symmetric and transitive properties (in ontology order; a property both symmetric and transitive is
+    closed over both). Read from the ontology, so a new subclass or property needs no code."""
+    onto = load()
+    supers = {nt_iri(str(c.iri)): [nt_iri(str(onto.classes[a].iri)) for a in onto.ancestors(n)[1:]]
+              for n, c in onto.classes.items()}
+    closed = {nt_iri(str(prop.iri)): prop for prop in onto.properties.values() if prop.symmetric or prop.transitive}
+    types: set[tuple[str, str]] = set()
+    edges: dict[str, set[tuple[str, str]]] = {p: set() for p in closed}
+    for s, p, o in triples:
+        if p == RDF_TYPE:
+            types.add((s, o))
+        elif p in edges:
+            edges[p].add((s, o))
+    new: dict[tuple[str, str, str], None] = {}
+    for s, o in types:
+        for parent in supers.get(o, ()):
+            if (s, parent) not in types:
+                new[(s, RDF_TYPE, parent)] = None
+    for p, prop in closed.items():
+        pairs = set(edges[p])
+        if prop.symmetric:
+            pairs |= {(o, s) for s, o in pairs}
+        if prop.transitive:
+            pairs = _closure(pairs)
+        for s, o in pairs - edges[p]:
+            new[(s, p, o)] = None
+    return list(new)
+
+
+def _closure(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The transitive closure of a relation given as pairs."""
+    following: dict[str, set[str]] = {}
+    for s, o in pairs:
+        following.setdefault(s, set()).add(o)
+    out = set()
+    for start in following:
+        seen, todo = set(), list(following[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(following.get(node, ()))
+        out.update((start, node) for node in seen)
+    return out
+
+
+def jsonld_context() -> dict:
+    """The published JSON-LD context: every ontology term by its local name, typed as in the ontology."""
+    onto = load()
+    context: dict = {k: v for k, v in PREFIXES.items()}
+    context["@base"] = str(ID)
+    for name, cls in onto.classes.items():
+        context[name] = str(cls.iri)
+    for name, prop in onto.properties.items():
+        entry: dict = {"@id": str(prop.iri)}
+        if prop.is_object:
+            entry["@type"] = "@id"
+        elif prop.range is not None and prop.range != RDF.langString:
+            entry["@type"] = str(prop.range)
+        context[name] = entry
+    return {"@context": context}
+
+
+__all__ = ["entailed", "jsonld_context"]

@@ -1,0 +1,126 @@
+"""The Cypher engines that run the saved queries' `.cypher` twins: the embedded Ladybug database of a build, or a
+Neo4j server through the official driver. Every value is a driver parameter; results come back as the plain
+values SPARQL results use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import QueryError
+from ..core.neo4j import Neo4jConfig, connect, server_error
+from ..ontology.projection import from_build
+from .dialect import to_ladybug
+from .ladybug import ensure_ladybug, load_ladybug
+
+# ---------------------------------------------------------------- results
+
+
+def plain(value: Any) -> Any:
+    """Driver values as the plain values SPARQL results use: record ids for nodes, ISO text for dates."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, decimal.Decimal):  # Ladybug's sum() of INT64 is an INT128, returned as a Decimal
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "iso_format"):  # neo4j.time types
+        return value.iso_format()
+    if isinstance(value, dict):
+        if "_LABEL" in value and ("_ID" in value or "_SRC" in value):  # Ladybug node / relationship
+            return value.get("id", value["_LABEL"]) if "_SRC" not in value else value["_LABEL"]
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "labels") and hasattr(value, "get"):  # neo4j Node
+        return value.get("id")
+    if hasattr(value, "type") and hasattr(value, "start_node"):  # neo4j Relationship
+        return value.type
+    return str(value)
+
+
+@dataclass
+class Rows:
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------- engines
+
+
+class LadybugEngine:
+    name = "ladybug"
+
+    def __init__(self, graph_dir: Path | None = None):
+        import ladybug
+
+        try:
+            path = ensure_ladybug(graph_dir)
+            self.db = ladybug.Database(str(path), read_only=True)
+        except PermissionError:  # a read-only build folder: keep the database in memory for this process
+            self.db = ladybug.Database(":memory:")
+            load_ladybug(ladybug.Connection(self.db), from_build(graph_dir))
+        self.conn = ladybug.Connection(self.db)
+
+    def run(self, text: str, params: dict[str, Any]) -> Rows:
+        query, values = to_ladybug(text, params)
+        try:
+            result = self.conn.execute(query, values)
+        except RuntimeError as exc:
+            raise QueryError(f"Ladybug: {' '.join(str(exc).split())}") from None
+        columns = result.get_column_names()
+        rows = [dict(zip(columns, map(plain, row))) for row in result.get_all()]
+        return Rows(columns, rows)
+
+    def close(self) -> None:
+        self.conn.close()
+        self.db.close()
+
+
+class Neo4jEngine:
+    name = "neo4j"
+
+    def __init__(self, config=None):
+        self.config = config or Neo4jConfig.from_env()
+        self.driver = connect(self.config)
+
+    def run(self, text: str, params: dict[str, Any]) -> Rows:
+        import neo4j
+        from neo4j import exceptions as ex
+
+        try:
+            records, _, keys = self.driver.execute_query(
+                text, params, database_=self.config.database, routing_=neo4j.RoutingControl.READ
+            )
+        except ex.ClientError as exc:
+            raise QueryError(f"Neo4j: {' '.join((exc.message or str(exc)).split())}") from None
+        except (ex.Neo4jError, ex.DriverError, OSError) as exc:
+            raise server_error(self.config, exc) from None
+        return Rows(list(keys), [{k: plain(record[k]) for k in keys} for record in records])
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def engine(graph_dir: Path | None = None, neo4j=None):
+    """The Cypher engine to use. `neo4j`: None = Neo4j when NEO4J_URI is set, else Ladybug; False = Ladybug;
+    True = Neo4j from the environment; a Neo4jConfig = that server."""
+    if neo4j is None:
+        neo4j = Neo4jConfig.configured()
+    if neo4j is False:
+        return LadybugEngine(graph_dir)
+    return Neo4jEngine(None if neo4j is True else neo4j)
+
+
+def run_text(text: str, params: dict[str, Any], graph_dir: Path | None = None, neo4j=None) -> Rows:
+    chosen = engine(graph_dir, neo4j)
+    try:
+        return chosen.run(text, params)
+    finally:
+        chosen.close()
+
+
+__all__ = ["LadybugEngine", "Neo4jEngine", "Rows", "engine", "plain", "run_text"]

@@ -1,0 +1,137 @@
+"""The embedded Ladybug database of a build: its schema generated from the property-graph projection, filled by
+COPY FROM Arrow tables, kept inside the build folder (<build>/ladybug) and rebuilt when the build or the schema
+changes. `incidentkg build` makes it; a Cypher query makes it on first use when it is missing or stale."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from ..core.graph import MANIFEST
+from ..core.graph import graph_dir as build_dir
+from ..core.runtime import Progress
+from ..ontology.projection import GraphModel, PropertyGraph, from_build, model
+
+LADYBUG_DIR = "ladybug"
+LADYBUG_DB = "graph.lbug"
+STAMP = "stamp.json"
+
+
+def ladybug_schema(graph: GraphModel | None = None) -> list[str]:
+    """CREATE statements for every node and relationship table, generated from the projection."""
+    graph = graph or model()
+    statements = []
+    for label in graph.labels.values():
+        columns = ", ".join(
+            f"{c.name} {c.type}" + (" PRIMARY KEY" if c.role == "id" else "") for c in label.columns
+        )
+        statements.append(f"CREATE NODE TABLE {label.name}({columns})")
+    for rel in graph.relationships.values():
+        pairs = ", ".join(f"FROM {s} TO {t}" for s, t in rel.pairs)
+        statements.append(f"CREATE REL TABLE {rel.table}({pairs})")
+    return statements
+
+
+def _arrow_type(ladybug_type: str):
+    import pyarrow as pa
+
+    base = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "DATE": pa.date32(), "BOOL": pa.bool_()}
+    if ladybug_type.endswith("[]"):
+        return pa.list_(base[ladybug_type[:-2]])
+    return base[ladybug_type]
+
+
+def node_table(label: str, rows: list[dict], graph: GraphModel | None = None):
+    """Rows of one label as an Arrow table typed by the schema (so all-null columns still have a type)."""
+    import pyarrow as pa
+
+    graph = graph or model()
+    columns = graph.labels[label].columns
+    return pa.table({c.name: pa.array([r.get(c.name) for r in rows], type=_arrow_type(c.type)) for c in columns})
+
+
+def copy_statements(pgraph: PropertyGraph) -> list[tuple[str, object]]:
+    """(COPY statement, Arrow table) pairs: one per label and one per relationship type and label pair."""
+    import pyarrow as pa
+
+    graph = model()
+    by_label: dict[str, list[dict]] = {}
+    for batch in pgraph.nodes:
+        by_label.setdefault(batch.label, []).extend(batch.rows)
+    copies = [(f"COPY {label} FROM $rows", node_table(label, rows, graph)) for label, rows in by_label.items()]
+    for rel in pgraph.relationships:
+        table = pa.table({"from": [s for s, _ in rel.rows], "to": [t for _, t in rel.rows]})
+        rel_type = graph.relationships[rel.type]
+        options = f" (from='{rel.source}', to='{rel.target}')" if len(rel_type.pairs) > 1 else ""
+        copies.append((f"COPY {rel_type.table} FROM $rows{options}", table))
+    return copies
+
+
+def load_ladybug(conn, pgraph: PropertyGraph, progress: Progress | None = None, *, schema: bool = True) -> None:
+    """Create the schema and COPY the property graph in, one Arrow table per label and relationship pair."""
+    step = progress or (lambda *_: None)
+    if schema:
+        for statement in ladybug_schema():
+            conn.execute(statement)
+    copies = copy_statements(pgraph)
+    for done, (statement, table) in enumerate(copies, start=1):
+        conn.execute(statement, {"rows": table})
+        step(f"ladybug: {statement.split()[1]}", done, len(copies))
+
+
+def _stamp(graph_dir: Path) -> dict:
+    import ladybug
+
+    manifest = (graph_dir / MANIFEST).read_bytes()
+    return {
+        "build": hashlib.sha256(manifest).hexdigest(),
+        "schema": hashlib.sha256("\n".join(ladybug_schema()).encode()).hexdigest(),
+        "ladybug": getattr(ladybug, "__version__", ""),
+    }
+
+
+def ladybug_path(graph_dir: Path) -> Path:
+    return Path(graph_dir) / LADYBUG_DIR / LADYBUG_DB
+
+
+def ensure_ladybug(graph_dir: Path | None = None, progress: Progress | None = None, *, force: bool = False) -> Path:
+    """The Ladybug database of a build, made (atomically, beside the build's other files) when missing or stale."""
+    import ladybug
+
+    graph_dir = build_dir(graph_dir)  # a clear error when there is no build
+    folder = graph_dir / LADYBUG_DIR
+    stamp = _stamp(graph_dir)
+    try:
+        if not force and json.loads((folder / STAMP).read_text(encoding="utf-8")) == stamp:
+            return folder / LADYBUG_DB
+    except (OSError, ValueError):
+        pass
+    pgraph = from_build(graph_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{LADYBUG_DIR}.tmp-", dir=graph_dir))
+    try:
+        # One checkpoint at the end instead of one per COPY: several times faster for ~60 small COPYs.
+        db = ladybug.Database(str(tmp / LADYBUG_DB), auto_checkpoint=False)
+        conn = ladybug.Connection(db)
+        load_ladybug(conn, pgraph, progress)
+        conn.execute("CHECKPOINT")
+        conn.close()
+        db.close()
+        (tmp / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
+        old = graph_dir / f".{LADYBUG_DIR}.old-{os.getpid()}-{time.monotonic_ns()}"
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder / LADYBUG_DB
+
+
+__all__ = ["LADYBUG_DIR", "copy_statements", "ensure_ladybug", "ladybug_path", "ladybug_schema", "load_ladybug",
+           "node_table"]

@@ -1,9 +1,12 @@
-"""Every `incidentkg` command shown in README.md runs and succeeds, and the output printed in the README for
+"""Every `incidentkg` command shown in README.md runs and succeeds (each ```bash block, the ingest, export and
+neo4j ones included, and none hides in a block of another kind), and the output printed in the README for
 `query run` examples is what the command prints today."""
 
 import json
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,26 +14,43 @@ from typer.testing import CliRunner
 
 from incidentkg.cli import app
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
 PREFIX = ".venv/bin/incidentkg "
+MODULE = ".venv/bin/python -m incidentkg "
+COMMAND = re.compile(r"(^|\s)(\.venv/bin/)?(incidentkg|python -m incidentkg) ")
+
+
+def fenced_blocks() -> list[tuple[str, str]]:
+    """(language, body) of every fenced block."""
+    return re.findall(r"```(\w*)\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
 
 
 def readme_commands() -> list[str]:
-    blocks = re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+    """The command lines of the ```bash blocks, as arguments after `incidentkg` (those run as a module keep
+    the `-m incidentkg` mark)."""
     commands = []
-    for block in blocks:
+    for language, block in fenced_blocks():
+        if language != "bash":
+            continue
         for line in block.splitlines():
             line = line.split(" #")[0].strip()
-            if PREFIX in line:
+            if MODULE in line:
+                commands.append("-m " + line[line.index(MODULE) + len(MODULE):])
+            elif PREFIX in line:
                 commands.append(line[line.index(PREFIX) + len(PREFIX):])
     return commands
 
 
-def test_readme_shows_commands():
-    commands = readme_commands()
-    assert any(c.startswith("build") for c in commands)
-    assert any(c.startswith("query run") for c in commands)
-    assert any(c.startswith("viz") for c in commands)
+def test_no_command_hides_outside_a_bash_block():
+    hidden = [line for language, block in fenced_blocks() if language != "bash"
+              for line in block.splitlines() if COMMAND.search(line) and not line.startswith("error:")]
+    assert hidden == [], "README commands in blocks the tests do not run"
+
+
+def test_readme_shows_every_kind_of_command():
+    shown = {c.split()[0] for c in readme_commands()}
+    assert {"build", "query", "viz", "ingest", "export", "neo4j", "resolve", "-m"} <= shown
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +59,9 @@ def workdir(tmp_path_factory, bundled_graph):
 
     folder = tmp_path_factory.mktemp("readme")
     shutil.copytree(bundled_graph, folder / "graph")
+    shutil.copytree(bundled_graph, folder / "imported")  # what the ingest examples replace
+    (folder / "tests").mkdir()
+    (folder / "tests" / "fixtures").symlink_to(ROOT / "tests" / "fixtures")
     return folder
 
 
@@ -51,11 +74,23 @@ def test_readme_command_runs(command, workdir, monkeypatch, request):
         monkeypatch.setenv("NEO4J_URI", config.uri)
         monkeypatch.setenv("NEO4J_USERNAME", config.username)
         monkeypatch.setenv("NEO4J_PASSWORD", config.password)
+    if command.startswith("-m "):  # `python -m incidentkg ...`, in a process of its own
+        args = shlex.split(command[3:])
+        done = subprocess.run([sys.executable, "-m", "incidentkg", *args], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip()
+        return
     result = CliRunner().invoke(app, shlex.split(command))
     assert result.exit_code == 0, result.output
     if "--format json" in command:
         rows = json.loads(result.stdout)
         assert isinstance(rows, list) and rows
+    if command.startswith("ingest"):
+        assert "Built imported from" in result.stdout
+    if command.startswith("export") and "--out" in command:
+        written = workdir / shlex.split(command)[shlex.split(command).index("--out") + 1]
+        assert written.stat().st_size > 0
 
 
 def readme_outputs() -> list[tuple[str, str, str]]:

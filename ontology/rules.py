@@ -4,7 +4,7 @@ read from the ontology, so a new subclass or property needs no code."""
 
 from __future__ import annotations
 
-from rdflib import RDF
+from rdflib import RDF, XSD
 
 from ..core.namespaces import ID, PREFIXES
 from ..core.nt import RDF_TYPE, nt_iri
@@ -69,7 +69,9 @@ def jsonld_context() -> dict:
         entry: dict = {"@id": str(prop.iri)}
         if prop.is_object:
             entry["@type"] = "@id"
-        elif prop.range is not None and prop.range != RDF.langString:
+        elif prop.range is not None and prop.range not in (RDF.langString, XSD.string):
+            # no coercion for xsd:string: a plain JSON string already is one, while an explicit @type makes
+            # rdflib read a typed literal that a plain "asserts" in a query no longer matches
             entry["@type"] = str(prop.range)
         context[name] = entry
     return {"@context": context}

@@ -21,22 +21,44 @@ from pathlib import Path
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
+from rdflib import XSD
+
 from ..core.graph import CONTEXT_FILE, EXPORTS, build_records
 from ..core.graph import graph_dir as graph_dir_of
 from ..core.namespaces import term_id
 from ..ontology import load
 from ..ontology.display import caption, name
+from ..ontology.projection import single_valued
 from . import EXPORTERS
 
 
 class Network(NamedTuple):
     """The records as a network: nodes (id, attributes) in id order, whose attributes are `label`, `type` (the
     most specific class) and the literal fields (several values joined by '; '); edges (source, target,
-    property) between those nodes; the field names in use, sorted (without label and type)."""
+    property) between those nodes; the field names in use, sorted (without label and type); and the type of
+    each field's column where it is not text: "long", "double" or "boolean" for a single-valued property of
+    that range in the ontology (several values joined by '; ' would be no number)."""
 
     nodes: list[tuple[str, dict[str, str]]]
     edges: list[tuple[str, str, str]]
     fields: list[str]
+    types: dict[str, str] = {}
+
+
+# Column types of GraphML (attr.type) and GEXF (attribute type) for the ontology's datatypes; both formats
+# name these three alike.
+COLUMN_TYPES = {str(XSD.integer): "long", str(XSD.decimal): "double", str(XSD.boolean): "boolean"}
+
+
+def column_types(fields: Iterable[str]) -> dict[str, str]:
+    onto, single = load(), single_valued()
+    found = {}
+    for name in fields:
+        prop = onto.properties.get(name)
+        kind = COLUMN_TYPES.get(str(prop.range)) if prop is not None and name in single else None
+        if kind:
+            found[name] = kind
+    return found
 
 
 def records_network(graph_dir: Path | None = None) -> Network:
@@ -80,7 +102,8 @@ def records_network(graph_dir: Path | None = None) -> Network:
         names.update(attrs)
         nodes.append((node, {"label": label, "type": cls, **attrs}))
     known = set(types)
-    return Network(nodes, [e for e in edges if e[0] in known and e[1] in known], sorted(names))
+    fields = sorted(names)
+    return Network(nodes, [e for e in edges if e[0] in known and e[1] in known], fields, column_types(fields))
 
 
 # Characters XML 1.0 cannot carry at all, not even as references: written as U+FFFD.
@@ -131,7 +154,7 @@ def _graphml_lines(net: Network) -> Iterator[str]:
     # Key ids are the attribute names, so Gephi's columns get them as ids too (not d0, d1, ...).
     keys = {name: graphml_id(name) for name in ["label", "type", *net.fields]}
     for name, key in keys.items():
-        yield f'  <key id={_attr(key)} for="node" attr.name={_attr(name)} attr.type="string"/>\n'
+        yield f'  <key id={_attr(key)} for="node" attr.name={_attr(name)} attr.type="{net.types.get(name, "string")}"/>\n'
     yield '  <key id="edgelabel" for="edge" attr.name="label" attr.type="string"/>\n'
     yield '  <graph edgedefault="directed">\n'
     for node, attrs in net.nodes:
@@ -152,7 +175,7 @@ def _gexf_lines(net: Network) -> Iterator[str]:
            '  <graph defaultedgetype="directed" mode="static">\n    <attributes class="node" mode="static">\n')
     # The label is the node's own GEXF label; type and the fields are attributes with their names as ids.
     for name in ["type", *net.fields]:
-        yield f'      <attribute id={_attr(name)} title={_attr(name)} type="string"/>\n'
+        yield f'      <attribute id={_attr(name)} title={_attr(name)} type="{net.types.get(name, "string")}"/>\n'
     yield "    </attributes>\n    <nodes>\n"
     for node, attrs in net.nodes:
         values = "".join(f"<attvalue for={_attr(k)} value={_attr(v)}/>" for k, v in attrs.items() if k != "label")

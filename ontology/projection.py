@@ -109,8 +109,13 @@ class GraphModel:
 # ---------------------------------------------------------------- the model
 
 
-def _single_valued(onto: Ontology) -> set[str]:
+@cache
+def single_valued() -> frozenset[str]:
     """Properties some SHACL property shape limits to at most one value (sh:maxCount 1) and none allows more."""
+    return frozenset(_single_valued(load()))
+
+
+def _single_valued(onto: Ontology) -> set[str]:
     limits: dict[str, list[int]] = defaultdict(list)
     for shape in onto.shapes.subjects(SH.path, None):
         path = onto.shapes.value(shape, SH.path)
@@ -382,4 +387,5 @@ __all__ = [
     "model",
     "node_properties",
     "rel_type_name",
+    "single_valued",
 ]

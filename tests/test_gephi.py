@@ -88,6 +88,11 @@ def test_gephi_sees_types_labels_and_properties(checked, graphs, name, fmt):
     classes = set(load().classes)
     assert "type" in {column["title"] for column in report["node_columns"]}
     assert {"name", "quote", "startDate"} <= {column["title"] for column in report["node_columns"]}
+    # numbers arrive as numbers (single-valued integer and decimal properties), text as text
+    kinds = {column["title"]: column["type"] for column in report["node_columns"]}
+    assert kinds["value"] == "Long" and kinds["name"] == "String" and kinds["startDate"] == "String", kinds
+    if name == "multi":
+        assert kinds["latitude"] == kinds["longitude"] == "Double", kinds
     assert report["samples"] and all(sample["type"] in classes for sample in report["samples"]), report["samples"]
     probes = {sample["id"]: sample for sample in report["samples"]}
     assert probes["tanhuato-2015"] == {"id": "tanhuato-2015", "label": "Tanhuato ranch raid", "type": "Raid"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -108,11 +109,27 @@ def build(
 # ---------------------------------------------------------------- queries
 
 
+QueriesOption = typer.Option(
+    None, "--queries", "-Q", help="A folder of more saved queries (.rq/.cypher with the same header); repeatable. "
+    f"Also read from {queries.QUERIES_ENV} (folders separated by '{os.pathsep}')."
+)
+ColumnsOption = typer.Option(
+    None, "--columns", "-c", help="Comma-separated columns for the table (default: the query's key columns; "
+    "csv and json always have every column)."
+)
+NeoOption = typer.Option(
+    None,
+    "--neo4j/--ladybug",
+    help="Cypher on the Neo4j server of NEO4J_URI etc., or on the embedded Ladybug database "
+    "(default: Neo4j when NEO4J_URI is set). --neo4j implies --engine cypher.",
+)
+
+
 @query_app.command("list")
-def query_list() -> None:
+def query_list(extra: Optional[list[Path]] = QueriesOption) -> None:
     """List the saved queries with their parameters."""
     try:
-        catalog = queries.catalog()
+        catalog = queries.catalog(extra or ())
     except IncidentKGError as error:
         _fail(error)
     table = Table(show_header=True)
@@ -130,14 +147,11 @@ def query_run(
     name: str = typer.Argument(..., help="Saved query name (see `incidentkg query list`)."),
     param: list[str] = typer.Option([], "--param", "-p", help="Parameter as name=value; repeatable."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    columns: Optional[str] = ColumnsOption,
     graph: Optional[Path] = GraphOption,
     engine: Optional[str] = typer.Option(None, "--engine", "-e", help=f"One of: {ENGINES.help()} (default: sparql)."),
-    neo4j: Optional[bool] = typer.Option(
-        None,
-        "--neo4j/--ladybug",
-        help="Cypher on the Neo4j server of NEO4J_URI etc., or on the embedded Ladybug database "
-        "(default: Neo4j when NEO4J_URI is set). --neo4j implies --engine cypher.",
-    ),
+    neo4j: Optional[bool] = NeoOption,
+    extra: Optional[list[Path]] = QueriesOption,
 ) -> None:
     """Run a saved query against the built graph (SPARQL), its Ladybug copy or a Neo4j server (Cypher)."""
     _check_format(fmt)
@@ -145,27 +159,117 @@ def query_run(
     if engine == "sparql" and neo4j is not None:
         _fail(UsageError("--neo4j/--ladybug choose a Cypher engine; they do not apply with --engine sparql"))
     try:
-        result = queries.run(name, param, graph, engine=engine, neo4j=neo4j)
+        key = queries.get(name, extra or ()).columns
+        result = queries.run(name, param, graph, engine=engine, neo4j=neo4j, extra=extra or ())
     except IncidentKGError as error:
         _fail(error)
-    emit(result.columns, result.rows, fmt)
+    emit(result.columns, result.rows, fmt, key=key, chosen=columns)
 
 
-def emit(columns: list[str], rows: list[dict], fmt: str) -> None:
+@query_app.command("show")
+def query_show(
+    name: str = typer.Argument(..., help="Saved query name (see `incidentkg query list`)."),
+    target: str = typer.Option(..., "--for", help=f"Who runs it: {' or '.join(queries.SHOW_TARGETS)}."),
+    param: list[str] = typer.Option([], "--param", "-p", help="Parameter as name=value; repeatable."),
+    extra: Optional[list[Path]] = QueriesOption,
+) -> None:
+    """Print a saved query with its defaults applied, to paste into a SPARQL client or Neo4j Browser.
+
+    For sparql, a VALUES block binds every parameter that has a value; for neo4j-browser, one `:param` line per parameter precedes the Cypher. Pasted as printed, it returns what `incidentkg query run` returns.
+    """
+    try:
+        sys.stdout.write(queries.show(name, target, param, extra or ()))
+    except IncidentKGError as error:
+        _fail(error)
+
+
+def emit(columns: list[str], rows: list[dict], fmt: str, *, key: list[str] | None = None,
+         chosen: str | None = None) -> None:
+    """Rows as json or csv (every column), or as a table of the key columns (or `chosen`, comma-separated)
+    with long text wrapped, so that it fits the terminal."""
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-    elif fmt == "csv":
+        return
+    if fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    else:
-        table = Table(show_header=True)
-        for col in columns:
-            table.add_column(col)
-        for row in rows:
-            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-        out_console.print(table)
-        out_console.print(f"{len(rows)} rows")
+        return
+    shown = [c.strip() for c in chosen.split(",") if c.strip()] if chosen else [c for c in key or [] if c in columns]
+    unknown = [c for c in shown if c not in columns]
+    if unknown:
+        _fail(UsageError(f"unknown column '{unknown[0]}' (columns: {', '.join(columns)})"))
+    shown = shown or columns
+    table = Table(show_header=True)
+    for col in shown:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in shown))
+    out_console.print(table)
+    hidden = len(columns) - len(shown)
+    more = f"; {hidden} more columns (--columns, or --format csv/json for all)" if hidden else ""
+    out_console.print(f"{len(rows)} rows{more}", highlight=False)
+
+
+# ---------------------------------------------------------------- ad-hoc queries
+
+
+def _query_text(query: str) -> tuple[str, str]:
+    """(text, where) of a QUERY|FILE argument: a file's content when it names one, else the text itself."""
+    path = Path(query)
+    try:
+        if len(query) < 4096 and "\n" not in query and path.is_file():
+            return path.read_text(encoding="utf-8"), str(path)
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(UsageError(f"{path}: cannot read the query: {error}"))
+    return query, "query"
+
+
+@app.command("sparql")
+def sparql(
+    query: str = typer.Argument(..., metavar="QUERY|FILE", help="A SPARQL query, or a file holding one."),
+    param: list[str] = typer.Option([], "--param", "-p", help="name=value (a string) or name:type=value "
+                                    "(type: id, iri, string, integer, decimal, date, boolean); repeatable."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    columns: Optional[str] = ColumnsOption,
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=0, help="Print at most this many rows."),
+    graph: Optional[Path] = GraphOption,
+) -> None:
+    """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the build; updates are refused.
+
+    Parameters are bound as RDF terms in a VALUES block, never spliced into the text.
+    """
+    _adhoc(query, "sparql", param, fmt, columns, limit, graph, None)
+
+
+@app.command("cypher")
+def cypher(
+    query: str = typer.Argument(..., metavar="QUERY|FILE", help="A Cypher query, or a file holding one."),
+    param: list[str] = typer.Option([], "--param", "-p", help="name=value (a string) or name:type=value "
+                                    "(type: id, iri, string, integer, decimal, date, boolean); repeatable."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    columns: Optional[str] = ColumnsOption,
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=0, help="Print at most this many rows."),
+    graph: Optional[Path] = GraphOption,
+    neo4j: Optional[bool] = NeoOption,
+) -> None:
+    """Run an ad-hoc Cypher query (Neo4j's dialect) on the embedded Ladybug copy or on Neo4j; writes are refused.
+
+    Parameters are driver parameters ($name), never spliced into the text.
+    """
+    _adhoc(query, "cypher", param, fmt, columns, limit, graph, neo4j)
+
+
+def _adhoc(query: str, language: str, param: list[str], fmt: str, columns: str | None, limit: int | None,
+           graph: Path | None, neo4j: bool | None) -> None:
+    _check_format(fmt)
+    text, where = _query_text(query)
+    try:
+        result = queries.run_adhoc(text, language, param, graph, neo4j, where=where)
+    except IncidentKGError as error:
+        _fail(error)
+    rows = result.rows if limit is None else result.rows[:limit]
+    emit(result.columns, rows, fmt, chosen=columns)
 
 
 # ---------------------------------------------------------------- viz
@@ -396,7 +500,7 @@ def resolve(
         result = queries.run("candidate_duplicates", params, graph)
     except IncidentKGError as error:
         _fail(error)
-    emit(result.columns, result.rows, fmt)
+    emit(result.columns, result.rows, fmt, key=queries.get("candidate_duplicates").columns)
 
 
 def main() -> None:

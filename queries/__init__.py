@@ -10,8 +10,11 @@ database of a build) and `engines` (Ladybug and Neo4j behind one `run_text`).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -20,10 +23,11 @@ from typing import Any
 import yaml
 from rdflib import XSD, Literal, URIRef
 
-from ..core.errors import QueryError
+from ..core.errors import QueryError, UsageError
 from ..core.graph import open_graph
 from ..core.namespaces import ID, PREFIXES, term_id
 from ..core.registry import Plugin, Registry
+from .dialect import tokenize
 from .engines import run_text
 
 HERE = Path(__file__).resolve().parent
@@ -48,61 +52,105 @@ class SavedQuery:
     name: str
     description: str
     params: dict[str, Param]
-    sparql: str
-    path: Path
+    sparql: str | None  # the .rq text; None for a query with a .cypher file only
+    path: Path  # the .rq (or the .cypher when there is no .rq)
     texts: dict[str, str] = field(default_factory=dict)  # engine language -> query text ("sparql", "cypher")
+    columns: list[str] = field(default_factory=list)  # the key columns the default table shows
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    description: str
+    params: dict[str, Param]
+    columns: tuple[str, ...]
 
 
 HEADER = re.compile(r"^\s*(#|//)\+ ?(.*)$")
+QUERIES_ENV = "INCIDENTKG_QUERIES"
 
 
-def parse_header(text: str, path: Path) -> tuple[str, str, dict[str, Param]]:
-    """Read the `#+` (SPARQL) or `//+` (Cypher) header lines as YAML."""
+def parse_header(text: str, path: Path) -> Header:
+    """Read the `#+` (SPARQL) or `//+` (Cypher) header lines as YAML: name, description, typed params with
+    defaults, and optionally the key `columns` a table shows."""
     lines = [m.group(2) for m in map(HEADER.match, text.splitlines()) if m]
     try:
         meta = yaml.safe_load("\n".join(lines)) or {}
     except yaml.YAMLError as exc:
-        raise QueryError(f"{path}: header is not valid YAML: {exc}") from None
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise QueryError(f"{path}: header is not valid YAML: {problem}") from None
+    if not isinstance(meta, dict):
+        raise QueryError(f"{path}: header must be a mapping (name, description, params, columns)")
     for key in ("name", "description"):
         if not meta.get(key):
             raise QueryError(f"{path}: header lacks '{key}'")
     params = {}
-    for pname, spec in (meta.get("params") or {}).items():
+    specs = meta.get("params") or {}
+    if not isinstance(specs, dict):
+        raise QueryError(f"{path}: header 'params' must map parameter names to {{type, default, description}}")
+    for pname, spec in specs.items():
         spec = spec or {}
+        if not isinstance(spec, dict):
+            raise QueryError(f"{path}: parameter '{pname}' must be a mapping {{type, default, description}}")
         ptype = spec.get("type", "string")
         if ptype not in PARAM_TYPES:
             raise QueryError(f"{path}: parameter '{pname}' has unknown type '{ptype}' (one of {', '.join(PARAM_TYPES)})")
         params[pname] = Param(pname, ptype, spec.get("default"), spec.get("description", ""))
-    return str(meta["name"]), str(meta["description"]), params
+    columns = meta.get("columns") or []
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise QueryError(f"{path}: header 'columns' must be a list of result column names")
+    return Header(str(meta["name"]), str(meta["description"]), params, tuple(columns))
 
 
-def catalog(folder: Path = HERE) -> dict[str, SavedQuery]:
+def query_folders(extra: Iterable[Path] = (), *, bundled: bool = True) -> list[Path]:
+    """The bundled queries, then the folders of INCIDENTKG_QUERIES (separated by the OS path separator), then
+    `extra` (the CLI's --queries); only `extra` without `bundled`."""
+    folders = [HERE] if bundled else []
+    if bundled:
+        folders += [Path(p) for p in os.environ.get(QUERIES_ENV, "").split(os.pathsep) if p]
+    folders += [Path(p) for p in extra]
+    for folder in folders:
+        if folder == HERE:
+            continue
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: not a folder of saved queries (.rq, .cypher)")
+    return folders
+
+
+def catalog(extra: Iterable[Path] = (), *, bundled: bool = True) -> dict[str, SavedQuery]:
+    """Every saved query of the bundled folder and the extra ones (see query_folders), by name. A name defined
+    twice is an error naming both files."""
     queries: dict[str, SavedQuery] = {}
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        name, description, params = parse_header(text, path)
-        if name != path.stem:
-            raise QueryError(f"{path}: header name '{name}' differs from the file name")
-        queries[name] = SavedQuery(name, description, params, text, path, {"sparql": text})
-        twin = path.with_suffix(".cypher")
-        if twin.exists():
-            queries[name].texts["cypher"] = _cypher_twin(twin, name, description, params)
+    for folder in query_folders(extra, bundled=bundled):
+        stems = sorted({p.stem for p in folder.glob("*.rq")} | {p.stem for p in folder.glob("*.cypher")})
+        for stem in stems:
+            query = _load(folder / f"{stem}.rq", folder / f"{stem}.cypher")
+            if query.name in queries:
+                raise QueryError(f"{query.path}: query '{query.name}' is already defined by {queries[query.name].path}")
+            queries[query.name] = query
     return queries
 
 
-def _cypher_twin(path: Path, name: str, description: str, params: dict[str, Param]) -> str:
-    """A `.cypher` twin's text, after checking its `//+` header declares what its `.rq` declares."""
-    text = path.read_text(encoding="utf-8")
-    twin_name, twin_description, twin_params = parse_header(text, path)
-    for what, mine, theirs in (("name", twin_name, name), ("description", twin_description, description),
-                               ("params", twin_params, params)):
-        if mine != theirs:
-            raise QueryError(f"{path}: header {what} differs from {path.with_suffix('.rq').name}")
-    return text
+def _load(rq: Path, cypher: Path) -> SavedQuery:
+    """A query from its .rq and/or .cypher file; when both exist their headers must declare the same."""
+    texts, headers = {}, {}
+    for language, path in (("sparql", rq), ("cypher", cypher)):
+        if path.exists():
+            texts[language] = path.read_text(encoding="utf-8")
+            headers[language] = parse_header(texts[language], path)
+            if headers[language].name != path.stem:
+                raise QueryError(f"{path}: header name '{headers[language].name}' differs from the file name")
+    first = headers.get("sparql") or headers["cypher"]
+    if len(headers) == 2 and headers["cypher"] != headers["sparql"]:
+        what = next(k for k in ("name", "description", "params", "columns")
+                    if getattr(headers["cypher"], k) != getattr(headers["sparql"], k))
+        raise QueryError(f"{cypher}: header {what} differs from {rq.name}")
+    return SavedQuery(first.name, first.description, first.params, texts.get("sparql"),
+                      rq if rq.exists() else cypher, texts, list(first.columns))
 
 
-def get(name: str) -> SavedQuery:
-    queries = catalog()
+def get(name: str, extra: Iterable[Path] = ()) -> SavedQuery:
+    queries = catalog(extra)
     if name not in queries:
         raise QueryError(f"unknown query '{name}' (known: {', '.join(queries)})")
     return queries[name]
@@ -207,15 +255,27 @@ class Result:
 
 def run_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None) -> Result:
     """Run a saved `.rq` on the build's Oxigraph store (`neo4j` is for the engines' common signature)."""
+    if query.sparql is None:
+        raise QueryError(f"query '{query.name}' has no SPARQL version ({query.path.with_suffix('.rq').name})")
     bindings = {name: to_term(query.params[name], v) for name, v in values.items() if v is not None}
+    return sparql_rows(bind_sparql(query.sparql, bindings), graph_dir, str(query.path))
+
+
+def sparql_rows(text: str, graph_dir: Path | None, where: str) -> Result:
+    """A read-only SPARQL query's results as plain rows: SELECT variables, ASK as one `ask` column,
+    CONSTRUCT/DESCRIBE as subject, predicate, object."""
     graph = open_graph(graph_dir)
-    text = bind_sparql(query.sparql, bindings)
     try:
         result = graph.query(text, initNs=PREFIXES)
+        if result.type == "ASK":
+            return Result(["ask"], [{"ask": bool(result.askAnswer)}])
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            columns = ["subject", "predicate", "object"]
+            return Result(columns, [dict(zip(columns, map(python_value, triple))) for triple in result.graph])
+        columns = [str(v) for v in result.vars]
+        rows = [{col: python_value(row[i]) for i, col in enumerate(columns)} for row in result]
     except (SyntaxError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"{query.path}: {exc}") from None
-    columns = [str(v) for v in result.vars]
-    rows = [{col: python_value(row[i]) for i, col in enumerate(columns)} for row in result]
+        raise QueryError(f"{where}: {' '.join(str(exc).split())}") from None
     return Result(columns, rows)
 
 
@@ -238,28 +298,132 @@ ENGINES = Registry("engine", {
 })
 
 
+def values_of(query: SavedQuery, params: list[str] | dict[str, Any] | None) -> dict[str, Any]:
+    """Typed values of every parameter: the defaults, overridden by `k=v` strings or a dict of raw values."""
+    if not isinstance(params, dict):
+        return parse_params(query, params or [])
+    values = {n: p.default for n, p in query.params.items()}
+    for key, raw in params.items():
+        if key not in query.params:
+            raise QueryError(f"query '{query.name}' has no parameter '{key}'")
+        values[key] = coerce(query.params[key], raw)
+    return values
+
+
 def run(
     name: str,
     params: list[str] | dict[str, Any] | None = None,
     graph_dir: Path | None = None,
     engine: str = "sparql",
     neo4j=None,
+    *,
+    extra: Iterable[Path] = (),
 ) -> Result:
     """Run a saved query by name with `k=v` strings or a dict of raw values. `engine` is "sparql" (Oxigraph) or
     "cypher"; for Cypher, `neo4j` None picks Neo4j when NEO4J_URI is set and Ladybug otherwise, False forces
-    Ladybug, True or a Neo4jConfig forces Neo4j."""
+    Ladybug, True or a Neo4jConfig forces Neo4j. `extra`: more query folders (see query_folders)."""
     chosen = ENGINES.get(engine)
-    query = get(name)
-    if isinstance(params, dict):
-        values = {n: p.default for n, p in query.params.items()}
-        for key, raw in params.items():
-            if key not in query.params:
-                raise QueryError(f"query '{name}' has no parameter '{key}'")
-            values[key] = coerce(query.params[key], raw)
-    else:
-        values = parse_params(query, params or [])
-    return chosen(query, values, graph_dir, neo4j)
+    query = get(name, extra)
+    return chosen(query, values_of(query, params), graph_dir, neo4j)
 
 
-__all__ = ["ENGINES", "Param", "Result", "SavedQuery", "catalog", "get", "parse_params", "run", "run_cypher",
-           "run_sparql"]
+# ---------------------------------------------------------------- a saved query for other tools
+
+SHOW_TARGETS = ("sparql", "neo4j-browser")
+
+
+def show(name: str, target: str, params: list[str] | dict[str, Any] | None = None,
+         extra: Iterable[Path] = ()) -> str:
+    """The saved query as another tool runs it, with its defaults (and `params`) applied the way that tool
+    expects: for a SPARQL client the .rq with a VALUES block binding every set parameter (so a parameter left
+    at null stays unbound, meaning "all", as in `query run`); for Neo4j Browser one `:param` line per
+    parameter, then the .cypher text."""
+    if target not in SHOW_TARGETS:
+        raise UsageError(f"unknown target '{target}' (one of: {', '.join(SHOW_TARGETS)})")
+    query = get(name, extra)
+    values = values_of(query, params)
+    shown = ", ".join(f"{k}={'null' if v is None else v}" for k, v in values.items()) or "none"
+    if target == "sparql":
+        if query.sparql is None:
+            raise QueryError(f"query '{query.name}' has no SPARQL version")
+        bindings = {k: to_term(query.params[k], v) for k, v in values.items() if v is not None}
+        text = bind_sparql(query.sparql, bindings) if bindings else "\n".join(
+            line for line in query.sparql.splitlines() if not HEADER.match(line))
+        return f"# incidentkg saved query {query.name}; parameters: {shown}\n" + text.rstrip("\n") + "\n"
+    text = query.texts.get("cypher")
+    if text is None:
+        raise QueryError(f"query '{query.name}' has no Cypher twin")
+    lines = [f":param {k} => {_cypher_literal(v)}" for k, v in values.items()]
+    body = "\n".join(line for line in text.splitlines() if not HEADER.match(line)).strip()
+    return "\n".join([f"// incidentkg saved query {query.name}: run the :param lines first", *lines, "", body]) + "\n"
+
+
+def _cypher_literal(value: Any) -> str:
+    """A parameter value as a Cypher literal (JSON's forms are Cypher's for these types)."""
+    return "null" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- ad-hoc queries
+
+_CYPHER_WRITES = {"CREATE", "MERGE", "DELETE", "DETACH", "SET", "REMOVE", "DROP", "LOAD", "COPY", "ALTER",
+                  "INSTALL", "FOREACH", "IMPORT", "EXPORT", "ATTACH", "CHECKPOINT"}
+
+
+def adhoc_params(pairs: list[str]) -> dict[str, tuple[Param, Any]]:
+    """`name=value` (a string) or `name:type=value` (type one of PARAM_TYPES) -> (param, typed value)."""
+    found = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise QueryError(f"parameter '{pair}' must be written as name=value or name:type=value")
+        name, _, ptype = key.partition(":")
+        ptype = ptype or "string"
+        if ptype not in PARAM_TYPES:
+            raise QueryError(f"parameter '{name}': unknown type '{ptype}' (one of {', '.join(PARAM_TYPES)})")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name):
+            raise QueryError(f"parameter name '{name}' must be a plain identifier")
+        param = Param(name, ptype)
+        found[name] = (param, coerce(param, raw))
+    return found
+
+
+def run_adhoc(text: str, language: str, params: list[str] | None = None, graph_dir: Path | None = None,
+              neo4j=None, where: str = "query") -> Result:
+    """An ad-hoc SPARQL or Cypher query, read-only: an update is refused before anything runs. Parameters
+    are bound as RDF terms (a VALUES block) or driver parameters, like a saved query's."""
+    typed = adhoc_params(params or [])
+    if language == "sparql":
+        _refuse_sparql_update(text, where)
+        bindings = {name: to_term(param, value) for name, (param, value) in typed.items() if value is not None}
+        return sparql_rows(bind_sparql(text, bindings), graph_dir, where)
+    if language == "cypher":
+        _refuse_cypher_write(text, where)
+        rows = run_text(text, {name: value for name, (_, value) in typed.items()}, graph_dir, neo4j)
+        return Result(rows.columns, rows.rows)
+    raise UsageError(f"unknown query language '{language}' (sparql or cypher)")
+
+
+def _refuse_sparql_update(text: str, where: str) -> None:
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parseQuery(text)
+        return
+    except Exception:  # noqa: BLE001 - any parse failure: see whether it is an update, else let the engine say
+        pass
+    try:
+        parseUpdate(text)
+    except Exception:  # noqa: BLE001
+        return
+    raise QueryError(f"{where}: SPARQL updates are refused; the graph is read-only (rebuild it instead)")
+
+
+def _refuse_cypher_write(text: str, where: str) -> None:
+    words = {tok.text.upper() for tok in tokenize(text) if tok.kind == "word"}
+    writes = sorted(words & _CYPHER_WRITES)
+    if writes:
+        raise QueryError(f"{where}: Cypher that writes ({', '.join(writes)}) is refused; the graph is read-only")
+
+
+__all__ = ["ENGINES", "Param", "Result", "SHOW_TARGETS", "SavedQuery", "catalog", "get", "parse_params", "run",
+           "run_adhoc", "run_cypher", "run_sparql", "show", "values_of"]

@@ -4,6 +4,7 @@
 //+   links (made by entity resolution at import, or by hand in a case file): the two records with their names,
 //+   how the link was made (identifier, alias, attributes or manual), the evidence and the score. The records
 //+   stay separate; follow ikg:links to combine what the sources say.
+//+ columns: [record_kind, a_name, b_name, method, link_score]  # what the default table shows
 //+ params:
 //+   kind: {type: string, default: null, description: "Only links between Agent, Place or Incident records, or all."}
 //+   min_score: {type: decimal, default: 0, description: Only links scored at least this (links without a score count as 1).}

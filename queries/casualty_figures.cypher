@@ -4,6 +4,7 @@
 //+   on), beside the lowest and highest figure any source gives for that group and their spread (max - min). The
 //+   figure compared is each quantity's point value; its low-high range is listed but not compared. A quantity
 //+   belongs to its statement's incident and has no party when the count is not attributed to one side.
+//+ columns: [incident, category, party_name, speaker_name, value, spread]  # what the default table shows
 //+ params:
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
 //+   category: {type: string, default: null, description: "Only this category, e.g. killed, or all."}

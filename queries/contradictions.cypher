@@ -3,6 +3,7 @@
 //+   Pairs of contradicting claims (each pair once, the claim with the smaller id first) with every statement
 //+   on each side - who said it, in which document and outlet, when, asserting or denying, and the quote. One row
 //+   per combination of a side-A and a side-B statement; a side nobody spoke to is null.
+//+ columns: [claim_a_text, a_speaker_name, a_stance, claim_b_text, b_speaker_name, b_stance]  # what the default table shows
 //+ params:
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
 // Names and texts are the projection's preferred values (English, else untagged, else any; the lexically

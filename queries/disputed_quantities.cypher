@@ -4,6 +4,7 @@
 //+   to a side), groups where two different statements give different point values (so one statement listing
 //+   two figures is no dispute), with how many statements and distinct figures there are, the lowest and highest
 //+   figure and their spread (max - min).
+//+ columns: [incident, category, party_name, figures, min, max, spread]  # what the default table shows
 //+ params:
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
 //+   min_spread: {type: integer, default: 0, description: Only groups whose spread is at least this.}

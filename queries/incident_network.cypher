@@ -3,6 +3,7 @@
 //+   The actors around each incident and how they are tied to it - participant (took part), speaker (made a
 //+   statement about it), outlet (published a document reporting such a statement) or party (a side whose
 //+   casualties or arms a statement counts) - with the number of statements behind each tie (0 for participants).
+//+ columns: [incident, relation, agent_name, statements]  # what the default table shows
 //+ params:
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
 // Names are the projection's preferred values (English, else untagged, else any; the lexically smallest within

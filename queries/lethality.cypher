@@ -8,6 +8,7 @@
 //+   (speaker): each source's highest figure per incident and party is summed, so two statements by one source
 //+   are not added up and different sources are never mixed. A ratio is empty when its divisor is 0; sources
 //+   giving none of these figures are left out.
+//+ columns: [speaker, agency_name, year, incidents, killed_per_wounded, killed_per_own_death]  # what the default table shows
 //+ params:
 //+   agency: {type: id, default: null, description: Only this agency (record id), or all.}
 //+   speaker: {type: id, default: null, description: Only figures stated by this source (record id), or all sources.}

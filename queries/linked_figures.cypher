@@ -4,6 +4,7 @@
 //+   links, followed transitively): every quantity of every statement about the incident or a linked record,
 //+   with which record the statement is about, who stated it and when, and how the link was made. With no
 //+   incident given, every incident that has such a link.
+//+ columns: [incident, record, speaker_name, date, category, value]  # what the default table shows
 //+ params:
 //+   incident: {type: id, default: null, description: The incident (record id), or every linked incident.}
 //+   category: {type: string, default: null, description: "Only this category, e.g. killed, or all."}

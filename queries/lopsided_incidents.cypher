@@ -4,6 +4,7 @@
 //+   in the category (default killed), a party's toll is the highest point value any source gives for it; the
 //+   ratio is toll ÷ other toll, counting an other toll of 0 as 1 so one-sided tolls still score. Rows whose ratio
 //+   exceeds the threshold, rounded to two decimals; figures without a party are left out.
+//+ columns: [incident_name, party_name, toll, other_party_name, other_toll, ratio]  # what the default table shows
 //+ params:
 //+   threshold: {type: decimal, default: 10, description: Smallest ratio (exclusive) worth listing.}
 //+   category: {type: string, default: killed, description: Category compared between the parties.}

@@ -4,6 +4,7 @@
 //+   (date, incident, claim, stance, quote) beside each post, and in_office telling whether the statement date
 //+   falls within that post's dates (a missing start or end counts as open). A post holder with no statements
 //+   gets one row per post with the statement columns null.
+//+ columns: [person_name, role, organization_name, date, in_office, claim_text]  # what the default table shows
 //+ params:
 //+   person: {type: id, default: null, description: Only this person (record id), or all post holders.}
 // Names, roles and texts are the projection's preferred values (English, else untagged, else any; the

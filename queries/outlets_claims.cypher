@@ -3,6 +3,7 @@
 //+   Which outlets reported which claims, and with which stance: per claim, outlet (the publisher of a document
 //+   reporting a statement on the claim) and stance, how many such statements, by how many distinct speakers,
 //+   and the first and last statement dates.
+//+ columns: [claim_text, outlet_name, stance, statements, first_date]  # what the default table shows
 //+ params:
 //+   incident: {type: id, default: null, description: Only claims about this incident (record id), or all.}
 //+   outlet: {type: id, default: null, description: Only this outlet (publisher agent record id), or all.}

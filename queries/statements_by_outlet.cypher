@@ -2,6 +2,7 @@
 //+ description: >-
 //+   What each outlet reported, outlet by outlet and in date order - the document, who said what about which
 //+   incident, the claim asserted or denied and the quote. The outlet is the publisher of the reporting document.
+//+ columns: [outlet_name, date, speaker_name, stance, quote]  # what the default table shows
 //+ params:
 //+   outlet: {type: id, default: null, description: Only this outlet (publisher agent record id), or all.}
 //+   incident: {type: id, default: null, description: Only statements about this incident, or all.}

@@ -2,6 +2,7 @@
 //+ description: >-
 //+   Everything a speaker said, speaker by speaker and in date order - the incident, the claim asserted or denied,
 //+   the quote, and each document and outlet that reported it (one row per reporting document and publisher).
+//+ columns: [speaker_name, date, stance, claim_text, quote]  # what the default table shows
 //+ params:
 //+   speaker: {type: id, default: null, description: Only this speaker (agent record id), or all.}
 //+   incident: {type: id, default: null, description: Only statements about this incident, or all.}

@@ -3,6 +3,7 @@
 //+   The statements about an incident in the order they were made - date, speaker, claim asserted or denied,
 //+   the quote and every document and outlet that reported it (one row per reporting document and publisher),
 //+   optionally between two dates (inclusive).
+//+ columns: [date, speaker_name, stance, claim_text, quote]  # what the default table shows
 //+ params:
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
 //+   from: {type: date, default: null, description: First statement date to include (YYYY-MM-DD), or no limit.}

@@ -103,8 +103,8 @@ def test_every_saved_query_has_a_cypher_twin_with_the_same_header():
     assert rq == sorted(p.stem for p in folder.glob("*.cypher"))
     for query in queries.catalog().values():
         twin = query.texts["cypher"]
-        assert queries.parse_header(twin, query.path.with_suffix(".cypher")) == (
-            query.name, query.description, query.params)
+        assert queries.parse_header(twin, query.path.with_suffix(".cypher")) == queries.parse_header(
+            query.sparql, query.path)
 
 
 def test_a_twin_whose_header_differs_is_an_error(tmp_path):
@@ -113,15 +113,14 @@ def test_a_twin_whose_header_differs_is_an_error(tmp_path):
     twin = (folder / "timeline.cypher").read_text(encoding="utf-8")
     (tmp_path / "timeline.cypher").write_text(twin.replace("to: {type: date", "to: {type: string"), encoding="utf-8")
     with pytest.raises(QueryError, match="timeline.cypher: header params differs from timeline.rq"):
-        queries.catalog(tmp_path)
+        queries.catalog([tmp_path], bundled=False)
     (tmp_path / "timeline.cypher").write_text(twin, encoding="utf-8")
-    assert "cypher" in queries.catalog(tmp_path)["timeline"].texts
+    assert "cypher" in queries.catalog([tmp_path], bundled=False)["timeline"].texts
 
 
 def test_a_query_without_a_twin_cannot_run_on_cypher(tmp_path, bundled_graph, monkeypatch):
     folder = Path(queries.__file__).parent
     (tmp_path / "timeline.rq").write_text((folder / "timeline.rq").read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(queries, "HERE", tmp_path)
-    monkeypatch.setattr(queries, "catalog", lambda folder=tmp_path, _c=queries.catalog: _c(folder))
+    monkeypatch.setattr(queries, "catalog", lambda extra=(), _c=queries.catalog: _c([tmp_path], bundled=False))
     with pytest.raises(QueryError, match="has no Cypher twin"):
         queries.run("timeline", {}, bundled_graph, engine="cypher", neo4j=False)

@@ -272,6 +272,30 @@ def _adhoc(query: str, language: str, param: list[str], fmt: str, columns: str |
     emit(result.columns, rows, fmt, chosen=columns)
 
 
+@app.command()
+def find(
+    text: str = typer.Argument(..., help="A name, alias, abbreviation or title, or part of one, in any language."),
+    cls: Optional[str] = typer.Option(None, "--class", "-C", help="Only records of this class (and its "
+                                      "subclasses), e.g. Person, GovernmentAgency, Incident, Document."),
+    limit: int = typer.Option(20, "--limit", "-n", min=1, help="At most this many records."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    graph: Optional[Path] = GraphOption,
+) -> None:
+    """Find records by name, accent- and case-insensitive, best match first, with their ids and classes.
+
+    Saved queries' id parameters take such a name too when it names one record (-p "speaker=Enrique Galindo").
+    """
+    from .queries.lookup import find as find_records
+
+    _check_format(fmt)
+    try:
+        found = find_records(text, cls, graph, limit)
+    except IncidentKGError as error:
+        _fail(error)
+    columns = ["id", "class", "name", "matched", "score"]
+    emit(columns, [dict(zip(columns, (m.id, m.cls, m.name, m.matched, m.score))) for m in found], fmt)
+
+
 # ---------------------------------------------------------------- viz
 
 

@@ -27,9 +27,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..core.runtime import paused_gc
+from ..core.text import fold
 from ..ontology import load
 from .case import Origin, Record
-from .tabular import digest, fold
+from .tabular import digest
 
 NEAR_KM = 5.0  # points this close on the same date denote the same incident
 MAX_WINDOW_DAYS = 100  # a month-precision event spanning a month still matches

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputError
+from ..core.text import fold
 from .case import Origin, Record
 
 # Every importer module has `read(path, *, published=None, progress=None, warn=None) -> list[Record]`:
@@ -31,14 +31,6 @@ Warn = Callable[[str], None] | None
 
 
 # ---------------------------------------------------------------- text helpers
-
-
-@lru_cache(maxsize=1 << 16)  # names repeat across thousands of rows
-def fold(text: str) -> str:
-    """Accent- and case-insensitive form of a name: 'Cártel  de Jalisco' -> 'cartel de jalisco'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 @lru_cache(maxsize=1 << 16)

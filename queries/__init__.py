@@ -29,10 +29,10 @@ from ..core.namespaces import ID, PREFIXES, term_id
 from ..core.registry import Plugin, Registry
 from .dialect import tokenize
 from .engines import run_text
+from .lookup import resolve_id
 
 HERE = Path(__file__).resolve().parent
 PARAM_TYPES = ("id", "iri", "string", "integer", "decimal", "date", "boolean")
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 
 
 @dataclass(frozen=True)
@@ -190,8 +190,8 @@ def coerce(param: Param, raw: Any) -> Any:
             return text.lower() in ("true", "1", "yes")
     except ValueError:
         raise QueryError(f"parameter '{param.name}' expects {param.type}, got '{text}'") from None
-    if param.type == "id" and not ID_PATTERN.match(text):
-        raise QueryError(f"parameter '{param.name}' expects a record id such as 'tanhuato-2015', got '{text}'")
+    if param.type == "id" and not text:
+        raise QueryError(f"parameter '{param.name}' expects a record id such as 'tanhuato-2015', or a name")
     if param.type == "iri" and not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", text):
         raise QueryError(f"parameter '{param.name}' expects an absolute IRI, got '{text}'")
     return text
@@ -324,7 +324,11 @@ def run(
     Ladybug, True or a Neo4jConfig forces Neo4j. `extra`: more query folders (see query_folders)."""
     chosen = ENGINES.get(engine)
     query = get(name, extra)
-    return chosen(query, values_of(query, params), graph_dir, neo4j)
+    values = values_of(query, params)
+    for key, value in values.items():  # names stand for ids; unknown ids fail here instead of matching nothing
+        if value is not None and query.params[key].type == "id":
+            values[key] = resolve_id(key, value, graph_dir)
+    return chosen(query, values, graph_dir, neo4j)
 
 
 # ---------------------------------------------------------------- a saved query for other tools

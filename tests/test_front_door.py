@@ -233,3 +233,43 @@ def test_default_table_fits_80_columns_and_columns_picks(bundled_graph, monkeypa
     assert bad.exit_code == 2 and "unknown column 'nope'" in bad.output
     full = cli("query", "run", "contradictions", "-g", str(bundled_graph), "-f", "csv")
     assert full.stdout.splitlines()[0].count(",") == len(queries.run("contradictions", [], bundled_graph).columns) - 1
+
+
+# ---------------------------------------------------------------- find, and names for ids
+
+
+def test_find_is_accent_and_case_insensitive_in_both_languages(bundled_graph):
+    found = json.loads(cli("find", "POLICIA federal", "-g", str(bundled_graph), "-f", "json").stdout)
+    assert found[0]["id"] == "pf" and found[0]["matched"] == "Policía Federal" and found[0]["score"] == 100
+    english = json.loads(cli("find", "federal police", "-g", str(bundled_graph), "-f", "json").stdout)
+    assert english[0]["id"] == "pf"
+    cartel = json.loads(cli("find", "jalisco nueva", "-g", str(bundled_graph), "-f", "json").stdout)
+    assert cartel[0]["id"] == "cjng" and cartel[0]["class"] == "CriminalGroup"
+
+
+def test_find_ranks_and_filters_by_class(bundled_graph):
+    found = json.loads(cli("find", "galindo", "-g", str(bundled_graph), "-f", "json").stdout)
+    assert found[0]["id"] == "galindo" and found[0]["class"] == "Person"
+    assert [f["score"] for f in found] == sorted((f["score"] for f in found), reverse=True)
+    people = json.loads(cli("find", "galindo", "--class", "Person", "-g", str(bundled_graph), "-f", "json").stdout)
+    assert {f["class"] for f in people} == {"Person"}
+    assert cli("find", "galindo", "--class", "Nope", "-g", str(bundled_graph)).exit_code == 2
+
+
+def test_id_parameters_take_an_unambiguous_name(bundled_graph):
+    by_id = queries.run("statements_by_speaker", ["speaker=galindo"], bundled_graph).rows
+    by_name = cli("query", "run", "statements_by_speaker", "-p", "speaker=Enrique Galindo", "-g",
+                  str(bundled_graph), "-f", "json")
+    assert by_name.exit_code == 0, by_name.output
+    assert json.loads(by_name.stdout) == by_id and by_id
+    accents = queries.run("statements_by_speaker", ["speaker=enrique galindo ceballos"], bundled_graph).rows
+    assert accents == by_id
+
+
+def test_unknown_id_exits_2_with_candidates(bundled_graph):
+    result = cli("query", "run", "statements_by_speaker", "-p", "speaker=galindo2", "-g", str(bundled_graph))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "no record has the id or name 'galindo2'" in lines[0]
+    near = cli("query", "run", "statements_by_speaker", "-p", "speaker=Galindo", "-g", str(bundled_graph))
+    assert near.exit_code == 2 and "did you mean: galindo (Person" in near.output

@@ -247,7 +247,8 @@ def test_contradictions_for_another_incident_only(bundled_graph, case):
     rows = run(bundled_graph, "contradictions", incident="tlatlaya-2014")
     expected = {p for p in case.contradicting_pairs() if case.claims[p[0]]["incident"] == "tlatlaya-2014"}
     assert expected and {(r["claim_a"], r["claim_b"]) for r in rows} == expected
-    assert run(bundled_graph, "contradictions", incident="no-such-incident") == []
+    with pytest.raises(QueryError, match="no record has the id or name 'no-such-incident'"):
+        run(bundled_graph, "contradictions", incident="no-such-incident")  # an unknown id is an error, not []
 
 
 # ---------------------------------------------------------------- statement listings
@@ -531,8 +532,8 @@ def test_cli_run_csv(bundled_graph):
         (["lopsided_incidents", "-p", "threshold=nan"], "parameter 'threshold' expects decimal"),
         (["disputed_quantities", "-p", "min_spread=1.5"], "parameter 'min_spread' expects integer"),
         (["timeline", "-p", "from=2015-13-01"], "parameter 'from' expects date"),
-        (["statements_by_speaker", "-p", "speaker=x> } ; DROP ALL"], "expects a record id"),
-        (["statements_by_speaker", "-p", 'speaker=galindo" } UNION { ?s ?p ?o'], "expects a record id"),
+        (["statements_by_speaker", "-p", "speaker=x> } ; DROP ALL"], "no record has the id or name"),
+        (["statements_by_speaker", "-p", 'speaker=galindo" } UNION { ?s ?p ?o'], "no record has the id or name"),
     ],
 )
 def test_cli_bad_query_or_parameter_exits_2_with_one_line(bundled_graph, args, message):

@@ -296,6 +296,35 @@ def find(
     emit(columns, [dict(zip(columns, (m.id, m.cls, m.name, m.matched, m.score))) for m in found], fmt)
 
 
+@app.command()
+def serve(
+    port: int = typer.Option(7878, "--port", "-P", min=0, max=65535, help="TCP port (0: any free one)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: loopback only)."),
+    graph: Optional[Path] = GraphOption,
+    log: bool = typer.Option(False, "--log/--quiet", help="Log each request on stderr."),
+) -> None:
+    """Serve the build as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql (GET or POST), with CORS.
+
+    Prints the endpoint's URL, then serves until interrupted (Ctrl-C). Updates are refused with 403.
+    """
+    from .queries.endpoint import Endpoint
+
+    try:
+        endpoint = Endpoint(graph, host, port, log)
+    except IncidentKGError as error:
+        _fail(error)
+    except OSError as error:
+        _fail(UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}"))
+    sys.stdout.write(f"{endpoint.url}\n")
+    sys.stdout.flush()
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        endpoint.close()
+
+
 # ---------------------------------------------------------------- viz
 
 

@@ -325,6 +325,33 @@ def serve(
         endpoint.close()
 
 
+@app.command("diff")
+def diff_builds(
+    old: Path = typer.Argument(..., metavar="OLD_BUILD", help="The earlier build folder."),
+    new: Path = typer.Argument(..., metavar="NEW_BUILD", help="The later build folder."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+) -> None:
+    """Show what changed between two builds: records added, removed and changed (field by field), and each
+    statement's figures before and after.
+
+    The JSON has added, removed, changed (with every changed field's values before and after) and figures.
+    """
+    from .queries.diff import ROW_COLUMNS, diff
+
+    _check_format(fmt)
+    try:
+        found = diff(old, new)
+    except IncidentKGError as error:
+        _fail(error)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(found.as_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    emit(ROW_COLUMNS, found.rows(), fmt)
+    if fmt == "table":
+        out_console.print(f"{len(found.added)} added, {len(found.removed)} removed, {len(found.changed)} changed "
+                          f"records; {len(found.figures)} figures changed", highlight=False)
+
+
 # ---------------------------------------------------------------- viz
 
 

@@ -127,21 +127,34 @@ def recover(out: Path, is_build: Callable[[Path], bool], note: Callable[[str], N
 @contextlib.contextmanager
 def locked(out: Path) -> Iterator[None]:
     """Hold the lock file `.NAME.lock` beside `out` for one build; a second build into `out` while it is held
-    is refused (UsageError, exit 2) rather than left to wait. The kernel drops the lock when its holder dies."""
+    is refused (UsageError, exit 2) rather than left to wait. The kernel drops the lock when its holder dies;
+    the holder removes the file when it is done, so it takes the lock only if the file it locked is still the
+    one at the path (else a build that opened it just before the removal would hold a lock nobody sees)."""
     lock = out.with_name(f".{out.name}.lock")
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            os.close(fd)
             raise UsageError(f"{out}: another build into this folder is running (pid {holder}); "
                              "run this one when it has finished") from None
+        try:
+            same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
     finally:
-        os.close(fd)  # closing releases the lock; the file stays, as removing it would race the next holder
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(lock)  # while still holding it, so no one else can be holding this file
+        os.close(fd)
 
 
 __all__ = ["exchange", "leftovers", "locked", "make_temp", "publish", "recover", "temp_name"]

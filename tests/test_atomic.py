@@ -205,6 +205,7 @@ def test_a_second_build_into_the_same_folder_is_refused_and_the_first_succeeds(t
     assert "Traceback" not in stderr
     assert beside(out) == []
     assert (out / "ladybug" / "graph.lbug").exists()
+    assert not out.with_name(f".{out.name}.lock").exists()  # the holder removes its lock file
 
 
 # ---------------------------------------------------------------- publishing

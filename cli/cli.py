@@ -46,6 +46,10 @@ def _fail(error: IncidentKGError) -> None:
     raise typer.Exit(error.exit_code)
 
 
+def _note(line: str) -> None:
+    err_console.print(f"note: {line}", highlight=False, markup=False, soft_wrap=True)
+
+
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         _fail(UsageError(f"unknown format '{fmt}' (table, csv or json)"))
@@ -78,7 +82,7 @@ def build(
 ) -> None:
     """Validate case files and build the graph: Oxigraph store plus Turtle, N-Triples and JSON-LD exports."""
     from .ingest.build import build as run_build
-    from .queries.ladybug import ensure_ladybug
+    from .queries.ladybug import finish_build
 
     try:
         with _progress() as progress:
@@ -87,9 +91,8 @@ def build(
             def step(description: str, done: int, total: int) -> None:
                 progress.update(task, description=description, completed=done, total=total)
 
-            summary = run_build(inputs or None, out, progress=step)
-            if ladybug:
-                ensure_ladybug(summary.out, step)
+            summary = run_build(inputs or None, out, progress=step, finish=finish_build if ladybug else None,
+                                note=_note)
     except IncidentKGError as error:
         _fail(error)
     table = Table(title=f"Built {summary.out}", show_header=True)
@@ -490,6 +493,9 @@ def ingest(
         None, "--published", help="Publication date of the dataset (YYYY-MM-DD) when the file does not state it."
     ),
     out: Optional[Path] = typer.Option(None, "--out", "-o", envvar="INCIDENTKG_GRAPH", help="Output folder (default: ./graph)."),
+    ladybug: bool = typer.Option(
+        True, "--ladybug/--no-ladybug", help="Also make the embedded Cypher (Ladybug) database; otherwise it is made on first use."
+    ),
 ) -> None:
     """Import a dataset file (UCDP GED, CIDE-PPD, ACLED, FollowTheMoney) and build it with the case files.
 
@@ -498,6 +504,7 @@ def ingest(
     Errors name the file, line and column; nothing is written unless everything is valid.
     """
     from .ingest.importers import import_and_build
+    from .queries.ladybug import finish_build
 
     sources = [(fmt, file)]
     for extra in add or []:
@@ -517,7 +524,8 @@ def ingest(
                 progress.update(task, description=description, completed=done, total=total or None)
 
             summary = import_and_build(sources, case=case, no_case=no_case, resolve=resolve, published=published,
-                                       out=out, warn=notes.append, reading=reading, progress=step)
+                                       out=out, warn=notes.append, reading=reading, progress=step,
+                                       finish=finish_build if ladybug else None, note=_note)
     except IncidentKGError as error:
         _fail(error)
     for note in notes[:10]:

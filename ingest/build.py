@@ -1,23 +1,24 @@
 """Build: records → validated, inferred RDF → on-disk Oxigraph store plus Turtle, N-Triples and JSON-LD exports.
 
 Nothing is written where the user can see it until everything has succeeded: the build goes to a temporary
-folder beside the target, which then replaces the previous build in one rename.
+folder beside the target (`finish`, e.g. the embedded Cypher copy, is made in it too), which then replaces the
+previous build in one atomic exchange (core.fsops). One build at a time per target (a lock beside it); a build
+first cleans up, or restores from, what killed builds left there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..core import fsops
 from ..core.errors import InputError
 from ..core.graph import CONTEXT_FILE, EXPORTS, MANIFEST, STORE_DIR, default_graph_dir
 from ..core.namespaces import ID, IKG, ONTOLOGY_IRI
@@ -63,15 +64,26 @@ def build(
     records: list[Record] | None = None,
     progress: Progress | None = None,
     fast: bool | None = None,
+    finish: Callable[[Path, Progress], None] | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Build the graph from case files (or ready-made records) into `out`, atomically. `fast` validates with
     the SHACL shapes compiled to Python (fastshacl) instead of pyshacl; by default it does so above
-    COMPILED_ABOVE_RECORDS records, where pyshacl would take minutes."""
+    COMPILED_ABOVE_RECORDS records, where pyshacl would take minutes. `finish(folder, progress)` adds to the
+    complete build folder before it is published (its failure keeps the previous build); `note` gets one line
+    per leftover of a killed build cleaned up or restored. A second build into `out` meanwhile is refused."""
+    out = Path(out or default_graph_dir())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with fsops.locked(out):
+        fsops.recover(out, lambda folder: (folder / MANIFEST).is_file(), note)
+        return _build(inputs, out, records, progress, fast, finish)
+
+
+def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     step = progress or (lambda *_: None)
     inputs = list(inputs) if inputs else ([] if records is not None else [bundled_case()])
-    out = Path(out or default_graph_dir())
     total = 7
 
     def mark(name: str, t0: float) -> float:
@@ -86,8 +98,7 @@ def build(
         raise InputError(", ".join(map(str, inputs)) or "(no input)", None, None, None, "no records to build")
     t = mark("read", t)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = fsops.make_temp(out)
     loader = None
     # Millions of tuples and strings and no cycles: the collector's full passes would rescan them all.
     with paused_gc():
@@ -143,8 +154,11 @@ def build(
             )
             (tmp / MANIFEST).write_text(json.dumps(_manifest(summary, inputs), indent=2), encoding="utf-8")
             store = loader = None  # closes the store before its folder moves
+            if finish is not None:
+                finish(tmp, step)
             step("swapping in the new build", 6, total)
-            _swap(tmp, out)
+            _check_target(out)
+            fsops.publish(tmp, out)
         except BaseException:
             if loader is not None:
                 loader.cancel()
@@ -209,20 +223,9 @@ def _manifest(summary: BuildSummary, inputs: list[Path]) -> dict:
     }
 
 
-def _swap(tmp: Path, out: Path) -> None:
-    """Replace `out` with `tmp`. The old build is renamed aside first and removed only after the new one is in."""
-    if out.exists() and not (out / MANIFEST).exists() and any(out.iterdir()):
+def _check_target(out: Path) -> None:
+    if out.exists() and not (out / MANIFEST).exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(str(out), None, None, None, "exists and is not an incidentkg build; refusing to replace it")
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        os.replace(out, old)
-    try:
-        os.replace(tmp, out)
-    except BaseException:
-        if old.exists():
-            os.replace(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _violation_error(violation, records: list[Record], count: int) -> InputError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +28,10 @@ from ..ontology import Ontology, PropertyInfo, load
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
 LANG_PATTERN = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+# The bounds of the property-graph column types (INT64, DOUBLE): a value beyond them would pass RDF validation
+# and then fail, or be rounded, in Ladybug or Neo4j, so it is refused here, where both validators look.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+DOUBLE_MAX = Decimal(sys.float_info.max)
 META_KEYS = {"case", "title", "description"}
 
 
@@ -335,11 +340,19 @@ def _lexical(value: Any, prop: PropertyInfo, record: Record, key: str) -> str:
     if datatype == XSD.integer:
         if not re.fullmatch(r"[+-]?\d+", lexical):
             raise record.origin.error(key, f"expected a whole number, got {value!r}")
-        return str(int(lexical))
+        number = int(lexical)
+        if not INT64_MIN <= number <= INT64_MAX:  # Ladybug and Neo4j store integers as INT64
+            raise record.origin.error(key, f"whole number out of range (stored as a signed 64-bit integer, "
+                                           f"{INT64_MIN} to {INT64_MAX}), got {value!r}")
+        return str(number)
     if datatype == XSD.decimal:
         if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", lexical):
             raise record.origin.error(key, f"expected a decimal number, got {value!r}")
-        return format(Decimal(lexical), "f")
+        number = Decimal(lexical)
+        if abs(number) > DOUBLE_MAX:  # Ladybug and Neo4j store decimals as DOUBLE
+            raise record.origin.error(key, f"decimal number out of range (stored as a 64-bit float, at most "
+                                           f"{DOUBLE_MAX:.6e} either side of zero), got {value!r}")
+        return format(number, "f")
     if datatype == XSD.date:
         try:
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", lexical):

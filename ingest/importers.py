@@ -26,10 +26,12 @@ def read_dataset(name: str, path: Path, *, published: str | None = None, progres
 def import_and_build(sources: list[tuple[str, Path]], *, case: list[Path] | None = None, no_case: bool = False,
                      resolve: bool = True, published: str | None = None, out: Path | None = None,
                      warn: Callable[[str], None] | None = None, reading: Callable[[Path, int], None] | None = None,
-                     progress: Progress | None = None) -> BuildSummary:
+                     progress: Progress | None = None, finish: Callable[[Path, Progress], None] | None = None,
+                     note: Callable[[str], None] | None = None) -> BuildSummary:
     """Import dataset files (FORMAT, path) into one graph with the case files (the bundled case unless `case`
     names others, none with `no_case`), link the records that denote the same actor, place or incident across
-    them (`resolve`), and build. `published` dates the first file; `reading(path, rows)` reports rows read."""
+    them (`resolve`), and build. `published` dates the first file; `reading(path, rows)` reports rows read;
+    `finish` and `note` go to `build`."""
     for name, _ in sources:
         IMPORTERS.check(name)  # every format is checked before any file is read
     records: list[Record] = []
@@ -43,7 +45,7 @@ def import_and_build(sources: list[tuple[str, Path]], *, case: list[Path] | None
             progress("resolving identities", 0, 0)
         records += links(records + read_cases(inputs))
     # the case files go in as inputs, so the build's manifest records their digests
-    return build(inputs, out=out, records=records, progress=progress)
+    return build(inputs, out=out, records=records, progress=progress, finish=finish, note=note)
 
 
 __all__ = ["import_and_build", "read_dataset"]

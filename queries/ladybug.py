@@ -1,17 +1,17 @@
 """The embedded Ladybug database of a build: its schema generated from the property-graph projection, filled by
 COPY FROM Arrow tables, kept inside the build folder (<build>/ladybug) and rebuilt when the build or the schema
-changes. `incidentkg build` makes it; a Cypher query makes it on first use when it is missing or stale."""
+changes. `incidentkg build` makes it in the build's temporary folder before publishing (`finish_build`); a Cypher
+query makes it on first use when it is missing or stale."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
-import time
 from pathlib import Path
 
+from ..core import fsops
+from ..core.errors import IncidentKGError
 from ..core.graph import MANIFEST
 from ..core.graph import graph_dir as build_dir
 from ..core.runtime import Progress
@@ -100,7 +100,8 @@ def ladybug_path(graph_dir: Path) -> Path:
 
 
 def ensure_ladybug(graph_dir: Path | None = None, progress: Progress | None = None, *, force: bool = False) -> Path:
-    """The Ladybug database of a build, made (atomically, beside the build's other files) when missing or stale."""
+    """The Ladybug database of a build, made (atomically, beside the build's other files) when missing or stale.
+    `graph_dir` may be a build not yet published: its manifest must be written."""
     import ladybug
 
     graph_dir = build_dir(graph_dir)  # a clear error when there is no build
@@ -112,7 +113,7 @@ def ensure_ladybug(graph_dir: Path | None = None, progress: Progress | None = No
     except (OSError, ValueError):
         pass
     pgraph = from_build(graph_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{LADYBUG_DIR}.tmp-", dir=graph_dir))
+    tmp = fsops.make_temp(folder)
     try:
         # One checkpoint at the end instead of one per COPY: several times faster for ~60 small COPYs.
         db = ladybug.Database(str(tmp / LADYBUG_DB), auto_checkpoint=False)
@@ -122,16 +123,25 @@ def ensure_ladybug(graph_dir: Path | None = None, progress: Progress | None = No
         conn.close()
         db.close()
         (tmp / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
-        old = graph_dir / f".{LADYBUG_DIR}.old-{os.getpid()}-{time.monotonic_ns()}"
-        if folder.exists():
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
+        fsops.publish(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return folder / LADYBUG_DB
 
 
-__all__ = ["LADYBUG_DIR", "copy_statements", "ensure_ladybug", "ladybug_path", "ladybug_schema", "load_ladybug",
-           "node_table"]
+def finish_build(folder: Path, progress: Progress | None = None) -> None:
+    """The `finish` step of ingest.build: the Ladybug copy made inside the complete, unpublished build folder.
+    A failure becomes one line (exit 1) and the build is not published, so the previous one stays."""
+    try:
+        ensure_ladybug(folder, progress, force=True)
+    except IncidentKGError:
+        raise
+    except Exception as error:  # Ladybug and Arrow raise RuntimeError, OverflowError, ValueError...
+        detail = " ".join(str(error).split()) or type(error).__name__
+        raise IncidentKGError(f"the embedded Cypher (Ladybug) copy failed, so the build was not published and the "
+                              f"previous one is kept: {type(error).__name__}: {detail}") from None
+
+
+__all__ = ["LADYBUG_DIR", "copy_statements", "ensure_ladybug", "finish_build", "ladybug_path", "ladybug_schema",
+           "load_ladybug", "node_table"]

@@ -120,6 +120,10 @@ ColumnsOption = typer.Option(
     None, "--columns", "-c", help="Comma-separated columns for the table (default: the query's key columns; "
     "csv and json always have every column)."
 )
+EndpointOption = typer.Option(
+    None, "--endpoint", envvar="INCIDENTKG_SPARQL_ENDPOINT", help="Run on this remote SPARQL store (its query "
+    "URL, e.g. http://localhost:3030/ds/sparql) instead of the build's; see `incidentkg sparql-load`."
+)
 NeoOption = typer.Option(
     None,
     "--neo4j/--ladybug",
@@ -155,15 +159,20 @@ def query_run(
     engine: Optional[str] = typer.Option(None, "--engine", "-e", help=f"One of: {ENGINES.help()} (default: sparql)."),
     neo4j: Optional[bool] = NeoOption,
     extra: Optional[list[Path]] = QueriesOption,
+    endpoint: Optional[str] = EndpointOption,
 ) -> None:
-    """Run a saved query against the built graph (SPARQL), its Ladybug copy or a Neo4j server (Cypher)."""
+    """Run a saved query against the built graph (SPARQL), its Ladybug copy or a Neo4j server (Cypher), or a
+    remote SPARQL store (--endpoint)."""
+    from .queries.remote import RemoteConfig
+
     _check_format(fmt)
     engine = engine or ("cypher" if neo4j is not None else "sparql")
     if engine == "sparql" and neo4j is not None:
         _fail(UsageError("--neo4j/--ladybug choose a Cypher engine; they do not apply with --engine sparql"))
     try:
+        remote = RemoteConfig.from_env(endpoint) if endpoint and engine == "sparql" else None
         key = queries.get(name, extra or ()).columns
-        result = queries.run(name, param, graph, engine=engine, neo4j=neo4j, extra=extra or ())
+        result = queries.run(name, param, graph, engine=engine, neo4j=neo4j, extra=extra or (), remote=remote)
     except IncidentKGError as error:
         _fail(error)
     emit(result.columns, result.rows, fmt, key=key, chosen=columns)
@@ -237,12 +246,13 @@ def sparql(
     columns: Optional[str] = ColumnsOption,
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=0, help="Print at most this many rows."),
     graph: Optional[Path] = GraphOption,
+    endpoint: Optional[str] = EndpointOption,
 ) -> None:
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the build; updates are refused.
 
-    Parameters are bound as RDF terms in a VALUES block, never spliced into the text.
+    Parameters are bound as RDF terms in a VALUES block, never spliced into the text. With --endpoint it runs on a remote store (SELECT and ASK).
     """
-    _adhoc(query, "sparql", param, fmt, columns, limit, graph, None)
+    _adhoc(query, "sparql", param, fmt, columns, limit, graph, None, endpoint)
 
 
 @app.command("cypher")
@@ -264,11 +274,14 @@ def cypher(
 
 
 def _adhoc(query: str, language: str, param: list[str], fmt: str, columns: str | None, limit: int | None,
-           graph: Path | None, neo4j: bool | None) -> None:
+           graph: Path | None, neo4j: bool | None, endpoint: str | None = None) -> None:
+    from .queries.remote import RemoteConfig
+
     _check_format(fmt)
     text, where = _query_text(query)
     try:
-        result = queries.run_adhoc(text, language, param, graph, neo4j, where=where)
+        remote = RemoteConfig.from_env(endpoint) if endpoint else None
+        result = queries.run_adhoc(text, language, param, graph, neo4j, where=where, remote=remote)
     except IncidentKGError as error:
         _fail(error)
     rows = result.rows if limit is None else result.rows[:limit]
@@ -353,6 +366,36 @@ def diff_builds(
     if fmt == "table":
         out_console.print(f"{len(found.added)} added, {len(found.removed)} removed, {len(found.changed)} changed "
                           f"records; {len(found.figures)} figures changed", highlight=False)
+
+
+@app.command("sparql-load")
+def sparql_load(
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", envvar="INCIDENTKG_SPARQL_ENDPOINT",
+                                           help="The store's SPARQL query URL, e.g. http://localhost:3030/ds/sparql."),
+    store: Optional[str] = typer.Option(None, "--store", envvar="INCIDENTKG_SPARQL_STORE", help="Its Graph Store "
+                                        "Protocol URL (default: the endpoint's /sparql or /query replaced by /data)."),
+    graph: Optional[Path] = GraphOption,
+    chunk: int = typer.Option(50_000, "--chunk", min=1, help="Triples per HTTP request."),
+) -> None:
+    """Push the build into a remote RDF store (Fuseki, GraphDB, ...) through the Graph Store Protocol.
+
+    The store's default graph is replaced (first chunk PUT, the rest POSTed), so loading again, even after an interrupted load, leaves one copy; the ontology goes into its own named graph. Credentials for HTTP basic auth come from INCIDENTKG_SPARQL_USERNAME and INCIDENTKG_SPARQL_PASSWORD.
+    """
+    from .queries import remote
+
+    try:
+        config = remote.RemoteConfig.from_env(endpoint, store)
+        with _progress() as progress:
+            task = progress.add_task("loading triples", total=None)
+
+            def step(description: str, done: int, total: int) -> None:
+                progress.update(task, description=description, completed=done, total=total or None)
+
+            summary = remote.load(graph, config, chunk=chunk, progress=step)
+    except IncidentKGError as error:
+        _fail(error)
+    out_console.print(f"{config.store}: {summary.triples} triples sent in {summary.chunks} requests; the default "
+                      f"graph now holds {summary.store_triples}", highlight=False)
 
 
 # ---------------------------------------------------------------- viz

@@ -30,6 +30,9 @@ from ..core.registry import Plugin, Registry
 from .dialect import tokenize
 from .engines import run_text
 from .lookup import resolve_id
+from .remote import RemoteConfig
+from .remote import select as remote_select
+from .results import Result, python_value
 
 HERE = Path(__file__).resolve().parent
 PARAM_TYPES = ("id", "iri", "string", "integer", "decimal", "date", "boolean")
@@ -230,40 +233,21 @@ def bind_sparql(text: str, bindings: dict[str, Any]) -> str:
     return body[: match.end()] + values + body[match.end():]
 
 
-def python_value(term) -> Any:
-    """Result terms as plain JSON-friendly values: record ids for our IRIs, numbers, ISO dates, strings."""
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return term_id(term)
-    if isinstance(term, Literal):
-        if term.datatype in (XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger):
-            return int(term)
-        if term.datatype in (XSD.decimal, XSD.double, XSD.float):
-            return float(term)
-        if term.datatype == XSD.boolean:
-            return term.toPython()
-        return str(term)
-    return str(term)
-
-
-@dataclass
-class Result:
-    columns: list[str]
-    rows: list[dict[str, Any]]
-
-
-def run_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None) -> Result:
-    """Run a saved `.rq` on the build's Oxigraph store (`neo4j` is for the engines' common signature)."""
+def run_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None,
+               remote: RemoteConfig | None = None) -> Result:
+    """Run a saved `.rq` on the build's Oxigraph store, or on the `remote` SPARQL store (`neo4j` is for the
+    engines' common signature)."""
     if query.sparql is None:
         raise QueryError(f"query '{query.name}' has no SPARQL version ({query.path.with_suffix('.rq').name})")
     bindings = {name: to_term(query.params[name], v) for name, v in values.items() if v is not None}
-    return sparql_rows(bind_sparql(query.sparql, bindings), graph_dir, str(query.path))
+    return sparql_rows(bind_sparql(query.sparql, bindings), graph_dir, str(query.path), remote)
 
 
-def sparql_rows(text: str, graph_dir: Path | None, where: str) -> Result:
+def sparql_rows(text: str, graph_dir: Path | None, where: str, remote: RemoteConfig | None = None) -> Result:
     """A read-only SPARQL query's results as plain rows: SELECT variables, ASK as one `ask` column,
-    CONSTRUCT/DESCRIBE as subject, predicate, object."""
+    CONSTRUCT/DESCRIBE as subject, predicate, object (on a remote store: SELECT and ASK)."""
+    if remote is not None:
+        return Result(*remote_select(text, remote))
     graph = open_graph(graph_dir)
     try:
         result = graph.query(text, initNs=PREFIXES)
@@ -279,9 +263,12 @@ def sparql_rows(text: str, graph_dir: Path | None, where: str) -> Result:
     return Result(columns, rows)
 
 
-def run_cypher(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None) -> Result:
+def run_cypher(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None,
+               remote: RemoteConfig | None = None) -> Result:
     """Run a query's `.cypher` twin on Ladybug or Neo4j (see engines.engine for `neo4j`); every value is a
     driver parameter."""
+    if remote is not None:
+        raise UsageError("a SPARQL endpoint runs SPARQL: --endpoint does not go with --engine cypher")
     text = query.texts.get("cypher")
     if text is None:
         raise QueryError(f"query '{query.name}' has no Cypher twin ({query.path.with_suffix('.cypher').name})")
@@ -318,17 +305,19 @@ def run(
     neo4j=None,
     *,
     extra: Iterable[Path] = (),
+    remote: RemoteConfig | None = None,
 ) -> Result:
     """Run a saved query by name with `k=v` strings or a dict of raw values. `engine` is "sparql" (Oxigraph) or
     "cypher"; for Cypher, `neo4j` None picks Neo4j when NEO4J_URI is set and Ladybug otherwise, False forces
-    Ladybug, True or a Neo4jConfig forces Neo4j. `extra`: more query folders (see query_folders)."""
+    Ladybug, True or a Neo4jConfig forces Neo4j. `extra`: more query folders (see query_folders). `remote`: a
+    SPARQL store to run the .rq on instead of the build's own (see queries.remote)."""
     chosen = ENGINES.get(engine)
     query = get(name, extra)
     values = values_of(query, params)
     for key, value in values.items():  # names stand for ids; unknown ids fail here instead of matching nothing
         if value is not None and query.params[key].type == "id":
             values[key] = resolve_id(key, value, graph_dir)
-    return chosen(query, values, graph_dir, neo4j)
+    return chosen(query, values, graph_dir, neo4j=neo4j, remote=remote)
 
 
 # ---------------------------------------------------------------- a saved query for other tools
@@ -392,15 +381,17 @@ def adhoc_params(pairs: list[str]) -> dict[str, tuple[Param, Any]]:
 
 
 def run_adhoc(text: str, language: str, params: list[str] | None = None, graph_dir: Path | None = None,
-              neo4j=None, where: str = "query") -> Result:
+              neo4j=None, where: str = "query", remote: RemoteConfig | None = None) -> Result:
     """An ad-hoc SPARQL or Cypher query, read-only: an update is refused before anything runs. Parameters
     are bound as RDF terms (a VALUES block) or driver parameters, like a saved query's."""
     typed = adhoc_params(params or [])
     if language == "sparql":
         _refuse_sparql_update(text, where)
         bindings = {name: to_term(param, value) for name, (param, value) in typed.items() if value is not None}
-        return sparql_rows(bind_sparql(text, bindings), graph_dir, where)
+        return sparql_rows(bind_sparql(text, bindings), graph_dir, where, remote)
     if language == "cypher":
+        if remote is not None:
+            raise UsageError("a SPARQL endpoint runs SPARQL, not Cypher")
         _refuse_cypher_write(text, where)
         rows = run_text(text, {name: value for name, (_, value) in typed.items()}, graph_dir, neo4j)
         return Result(rows.columns, rows.rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -72,3 +73,54 @@ def property_graph_case_graph(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pg-case") / "build"
     build([PROPERTY_GRAPH_CASE], out)
     return out
+
+
+FUSEKI_LAUNCHER = Path(__file__).parent / "fuseki_server" / "fuseki-server.sh"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_fuseki(folder: Path, *options: str):
+    """Fuseki with an in-memory, updatable dataset /ds on a free loopback port; yields its SPARQL query URL."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+    log = (folder / f"fuseki-{port}.log").open("w")
+    server = subprocess.Popen(["bash", str(FUSEKI_LAUNCHER), "run", "--localhost", "--port", str(port), "--mem",
+                               "--update", *options, "/ds"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 300  # the first run resolves Fuseki from Maven Central
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ds/sparql?query=ASK%7B%7D", timeout=2).read()
+                break
+            except urllib.error.HTTPError:
+                break  # it answers (e.g. 401 when it asks for credentials)
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"Fuseki did not start; see {log.name}")
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}/ds/sparql"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def fuseki_url(tmp_path_factory):
+    """A real Apache Jena Fuseki 5.6.0 (tests/fuseki_server, from Maven Central) for the session."""
+    with running_fuseki(tmp_path_factory.mktemp("fuseki")) as url:
+        yield url

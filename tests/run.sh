@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite from a fresh clone: system packages the tests need (headless Chromium
-# for the HTML check; Java 17 and Maven must already be on the machine for the real Neo4j server), a fresh
+# for the HTML check; Java 17 and Maven must already be on the machine for the real Neo4j and Fuseki servers), a fresh
 # virtualenv with a non-editable install of the project, then pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,8 @@ done
 # The Gephi Toolkit (Maven Central) for the export tests: downloaded and compiled once per machine, so a cold
 # download is not counted in the test run.
 bash tests/gephi/gephi-check.sh build
+# Apache Jena Fuseki (Maven Central) for the remote-store tests, resolved once per machine likewise.
+bash tests/fuseki_server/fuseki-server.sh build
 
 VENV="${INCIDENTKG_TEST_VENV:-.venv-test}"
 python3 -m venv "$VENV"

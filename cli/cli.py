@@ -14,7 +14,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import queries
@@ -59,7 +59,7 @@ def _progress() -> Progress:
     return Progress(
         TextColumn("[progress.description]{task.description:<32}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
+        MofNCompleteColumn(),  # "3000/?" while the total is unknown
         TimeElapsedColumn(),
         console=err_console,
         transient=False,
@@ -516,6 +516,24 @@ def ontology_mapping(fmt: str = typer.Option("table", "--format", "-f", help="ta
 
 # ---------------------------------------------------------------- importers, resolution, exports
 
+SHOWN_NOTES = 10
+
+
+def _print_notes(notes: list[str], notes_file: Path | None) -> None:
+    """The first import notes on stderr, each on its own unwrapped line; all of them in `notes_file`."""
+    for note in notes[:SHOWN_NOTES]:
+        err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    if notes_file is not None:
+        try:
+            notes_file.write_text("".join(f"{note}\n" for note in notes), encoding="utf-8")
+        except OSError as error:
+            _fail(UsageError(f"{notes_file}: cannot write the notes: {error.strerror or error}"))
+    if len(notes) > SHOWN_NOTES:
+        where = f"all {len(notes)} in {notes_file}" if notes_file else "--notes FILE writes them all"
+        err_console.print(f"note: ... and {len(notes) - SHOWN_NOTES} more ({where})", highlight=False,
+                          markup=False, soft_wrap=True)
+
+
 @app.command()
 def ingest(
     fmt: str = typer.Argument(..., metavar="FORMAT", help=f"One of: {IMPORTERS.help()}."),
@@ -539,6 +557,9 @@ def ingest(
     ladybug: bool = typer.Option(
         True, "--ladybug/--no-ladybug", help="Also make the embedded Cypher (Ladybug) database; otherwise it is made on first use."
     ),
+    notes_file: Optional[Path] = typer.Option(
+        None, "--notes", help="Write every import note (oddities kept, not rejected) to this file, one a line."
+    ),
 ) -> None:
     """Import a dataset file (UCDP GED, CIDE-PPD, ACLED, FollowTheMoney) and build it with the case files.
 
@@ -561,7 +582,7 @@ def ingest(
             task = progress.add_task(f"reading {file.name}", total=None)
 
             def reading(path: Path, rows: int) -> None:
-                progress.update(task, description=f"reading {path.name}: {rows} rows")
+                progress.update(task, description=f"reading {path.name} (rows)", completed=rows, total=None)
 
             def step(description: str, done: int, total: int) -> None:
                 progress.update(task, description=description, completed=done, total=total or None)
@@ -571,10 +592,7 @@ def ingest(
                                        finish=finish_build if ladybug else None, note=_note)
     except IncidentKGError as error:
         _fail(error)
-    for note in notes[:10]:
-        err_console.print(f"note: {note}", highlight=False, markup=False)
-    if len(notes) > 10:
-        err_console.print(f"note: ... and {len(notes) - 10} more", highlight=False, markup=False)
+    _print_notes(notes, notes_file)
     links_made = summary.classes.get("IdentityLink", 0)
     out_console.print(
         f"Built {summary.out} from {', '.join(str(path) for _, path in sources)}: "

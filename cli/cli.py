@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Optional
 
@@ -18,6 +19,7 @@ from rich.table import Table
 
 from . import queries
 from .core.errors import IncidentKGError, UsageError
+from .core.neo4j import DEFAULT_BATCH, DEFAULT_RETRY_SECONDS, Neo4jConfig
 from .ingest import EXPORTERS, IMPORTERS
 from .queries import ENGINES
 
@@ -214,15 +216,14 @@ UriOption = typer.Option(None, "--uri", envvar="NEO4J_URI", help="bolt:// or neo
 UserOption = typer.Option(None, "--username", "-u", envvar="NEO4J_USERNAME", help="User (default neo4j).")
 PasswordOption = typer.Option(None, "--password", envvar="NEO4J_PASSWORD", help="Password.")
 DatabaseOption = typer.Option(None, "--database", "-d", envvar="NEO4J_DATABASE", help="Database (default: the server's).")
-
-
 YesOption = typer.Option(False, "--yes", "-y", help="Delete without asking (needed when there is no terminal to ask on).")
 RetryOption = typer.Option(
-    60.0, "--retry-time", min=0, help="Seconds to keep retrying a write while the server is unreachable or busy."
+    DEFAULT_RETRY_SECONDS, "--retry-time", min=0,
+    help="Seconds to keep retrying a write while the server is unreachable or busy (then exit 4; rerun to finish).",
 )
 
 
-def _confirm_delete(config, yes: bool, action: str):
+def _confirm_delete(config: Neo4jConfig, yes: bool, action: str) -> Callable[[int], None]:
     """The `confirm` callback of the deleting commands: shown the number of incidentkg nodes, it asks first
     unless --yes; with no terminal to ask on it refuses rather than delete unasked (exit 2)."""
     where = config.uri + (f" (database {config.database})" if config.database else "")
@@ -244,7 +245,9 @@ def _confirm_delete(config, yes: bool, action: str):
 @neo4j_app.command("load")
 def neo4j_load(
     graph: Optional[Path] = GraphOption,
-    batch_size: int = typer.Option(1000, "--batch-size", "-b", min=1, help="Rows per UNWIND write transaction."),
+    batch_size: int = typer.Option(
+        DEFAULT_BATCH, "--batch-size", "-b", min=1, help="Rows per UNWIND write transaction."
+    ),
     replace: bool = typer.Option(
         False, "--replace", help="First delete the incidentkg nodes already in the database (asks, unless --yes)."
     ),
@@ -261,7 +264,6 @@ def neo4j_load(
     Loading twice changes nothing (the second load creates 0 nodes and 0 relationships), so a load that failed
     midway is finished by running it again.
     """
-    from .core.neo4j import Neo4jConfig
     from .ingest.neo4j import load_build
 
     config = Neo4jConfig.from_env(uri, username, password, database)
@@ -272,9 +274,18 @@ def neo4j_load(
             def step(description: str, done: int, total: int) -> None:
                 progress.update(task, description=description, completed=done, total=total)
 
+            ask = _confirm_delete(config, yes, "neo4j load --replace")
+
+            def confirm(nodes: int) -> None:
+                progress.stop()  # so that the bar does not redraw over the question
+                try:
+                    ask(nodes)
+                finally:
+                    progress.start()
+
             summary = load_build(
                 graph, config, batch_size=batch_size, replace=replace, progress=step, retry_seconds=retry_time,
-                confirm=_confirm_delete(config, yes, "neo4j load --replace"),
+                confirm=confirm,
             )
     except IncidentKGError as error:
         _fail(error)
@@ -297,7 +308,6 @@ def neo4j_clear(
 ) -> None:
     """Delete the incidentkg nodes (IRIs under https://w3id.org/incidentkg/id/) and their relationships, after
     showing how many and asking (unless --yes)."""
-    from .core.neo4j import Neo4jConfig
     from .ingest.neo4j import clear
 
     config = Neo4jConfig.from_env(uri, username, password, database)

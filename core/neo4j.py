@@ -160,5 +160,6 @@ def retrying(
 
 
 __all__ = [
-    "DEFAULT_RETRY_SECONDS", "DEFAULT_URI", "Neo4jConfig", "SCHEMES", "connect", "retrying", "server_error", "transient",
+    "DEFAULT_BATCH", "DEFAULT_RETRY_SECONDS", "DEFAULT_URI", "Neo4jConfig", "SCHEMES", "connect", "retrying",
+    "server_error", "transient",
 ]

@@ -1,7 +1,8 @@
 """The Neo4j connection every Neo4j user shares (the loader, the Cypher engine, the tests): settings from
-NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE (or matching CLI options), a verified driver, and
-driver exceptions as the one-line `ServerError` the CLI prints. `neo4j://` routing URIs work for clusters and
-Aura, `bolt://` for a single server."""
+NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE (or matching CLI options), a verified driver,
+driver exceptions as the one-line `ServerError` the CLI prints, and the retry of idempotent work across transient
+faults (`transient`, `retrying`). `neo4j://` routing URIs work for clusters and Aura, `bolt://` for a single
+server."""
 
 from __future__ import annotations
 
@@ -131,7 +132,6 @@ def retrying(
     seconds: float = DEFAULT_RETRY_SECONDS,
     what: Callable[[], str] = lambda: "",
     recover: Callable[[], None] = lambda: None,
-    sleep: Callable[[float], None] = time.sleep,
 ) -> T:
     """Run idempotent `work`, retrying transient failures with exponential backoff (0.5 s doubling up to 8 s)
     for at most `seconds` after the first failure; then a one-line ServerError saying what was being done.
@@ -155,7 +155,7 @@ def retrying(
                     + (f" ({doing})" if doing else "")
                     + f": {_one_line(error)}"
                 ) from None
-            sleep(min(delay, left))
+            time.sleep(min(delay, left))
             delay = min(delay * 2, 8.0)
 
 

@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Optional
 
@@ -19,6 +20,7 @@ from rich.table import Table
 
 from . import queries
 from .core.errors import IncidentKGError, UsageError
+from .core.neo4j import DEFAULT_BATCH, DEFAULT_RETRY_SECONDS, Neo4jConfig
 from .ingest import EXPORTERS, IMPORTERS
 from .queries import ENGINES
 
@@ -444,23 +446,54 @@ UriOption = typer.Option(None, "--uri", envvar="NEO4J_URI", help="bolt:// or neo
 UserOption = typer.Option(None, "--username", "-u", envvar="NEO4J_USERNAME", help="User (default neo4j).")
 PasswordOption = typer.Option(None, "--password", envvar="NEO4J_PASSWORD", help="Password.")
 DatabaseOption = typer.Option(None, "--database", "-d", envvar="NEO4J_DATABASE", help="Database (default: the server's).")
+YesOption = typer.Option(False, "--yes", "-y", help="Delete without asking (needed when there is no terminal to ask on).")
+RetryOption = typer.Option(
+    DEFAULT_RETRY_SECONDS, "--retry-time", min=0,
+    help="Seconds to keep retrying a write while the server is unreachable or busy (then exit 4; rerun to finish).",
+)
+
+
+def _confirm_delete(config: Neo4jConfig, yes: bool, action: str) -> Callable[[int], None]:
+    """The `confirm` callback of the deleting commands: shown the number of incidentkg nodes, it asks first
+    unless --yes; with no terminal to ask on it refuses rather than delete unasked (exit 2)."""
+    where = config.uri + (f" (database {config.database})" if config.database else "")
+
+    def confirm(nodes: int) -> None:
+        if yes:
+            return
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"{action} would delete {nodes} incidentkg nodes from Neo4j at {where}; "
+                "no terminal to confirm on: pass --yes to delete them"
+            )
+        if not typer.confirm(f"Delete {nodes} incidentkg nodes and their relationships from Neo4j at {where}?"):
+            raise UsageError(f"not confirmed: nothing deleted from Neo4j at {where}")
+
+    return confirm
 
 
 @neo4j_app.command("load")
 def neo4j_load(
     graph: Optional[Path] = GraphOption,
-    batch_size: int = typer.Option(1000, "--batch-size", "-b", min=1, help="Rows per UNWIND write transaction."),
-    replace: bool = typer.Option(False, "--replace", help="First delete the incidentkg nodes already in the database."),
+    batch_size: int = typer.Option(
+        DEFAULT_BATCH, "--batch-size", "-b", min=1, help="Rows per UNWIND write transaction."
+    ),
+    replace: bool = typer.Option(
+        False, "--replace", help="First delete the incidentkg nodes already in the database (asks, unless --yes)."
+    ),
+    yes: bool = YesOption,
+    retry_time: float = RetryOption,
     uri: Optional[str] = UriOption,
     username: Optional[str] = UserOption,
     password: Optional[str] = PasswordOption,
     database: Optional[str] = DatabaseOption,
 ) -> None:
-    """MERGE the built graph into Neo4j: uniqueness constraints first, then batched, retried write transactions.
+    """MERGE the built graph into Neo4j: uniqueness constraints first, then batched write transactions, each
+    retried while the server is briefly away.
 
-    Loading twice changes nothing (the second load creates 0 nodes and 0 relationships).
+    Loading twice changes nothing (the second load creates 0 nodes and 0 relationships), so a load that failed
+    midway is finished by running it again.
     """
-    from .core.neo4j import Neo4jConfig
     from .ingest.neo4j import load_build
 
     config = Neo4jConfig.from_env(uri, username, password, database)
@@ -471,7 +504,19 @@ def neo4j_load(
             def step(description: str, done: int, total: int) -> None:
                 progress.update(task, description=description, completed=done, total=total)
 
-            summary = load_build(graph, config, batch_size=batch_size, replace=replace, progress=step)
+            ask = _confirm_delete(config, yes, "neo4j load --replace")
+
+            def confirm(nodes: int) -> None:
+                progress.stop()  # so that the bar does not redraw over the question
+                try:
+                    ask(nodes)
+                finally:
+                    progress.start()
+
+            summary = load_build(
+                graph, config, batch_size=batch_size, replace=replace, progress=step, retry_seconds=retry_time,
+                confirm=confirm,
+            )
     except IncidentKGError as error:
         _fail(error)
     out_console.print(
@@ -484,18 +529,20 @@ def neo4j_load(
 
 @neo4j_app.command("clear")
 def neo4j_clear(
+    yes: bool = YesOption,
+    retry_time: float = RetryOption,
     uri: Optional[str] = UriOption,
     username: Optional[str] = UserOption,
     password: Optional[str] = PasswordOption,
     database: Optional[str] = DatabaseOption,
 ) -> None:
-    """Delete the incidentkg nodes (IRIs under https://w3id.org/incidentkg/id/) and their relationships."""
-    from .core.neo4j import Neo4jConfig
+    """Delete the incidentkg nodes (IRIs under https://w3id.org/incidentkg/id/) and their relationships, after
+    showing how many and asking (unless --yes)."""
     from .ingest.neo4j import clear
 
     config = Neo4jConfig.from_env(uri, username, password, database)
     try:
-        deleted = clear(config)
+        deleted = clear(config, confirm=_confirm_delete(config, yes, "neo4j clear"), retry_seconds=retry_time)
     except IncidentKGError as error:
         _fail(error)
     out_console.print(f"{config.uri}: {deleted} nodes deleted")

@@ -1,17 +1,24 @@
 """The Neo4j connection every Neo4j user shares (the loader, the Cypher engine, the tests): settings from
-NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE (or matching CLI options), a verified driver, and
-driver exceptions as the one-line `ServerError` the CLI prints. `neo4j://` routing URIs work for clusters and
-Aura, `bolt://` for a single server."""
+NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE (or matching CLI options), a verified driver,
+driver exceptions as the one-line `ServerError` the CLI prints, and the retry of idempotent work across transient
+faults (`transient`, `retrying`). `neo4j://` routing URIs work for clusters and Aura, `bolt://` for a single
+server."""
 
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .errors import ServerError
 
 DEFAULT_URI = "bolt://localhost:7687"
 DEFAULT_BATCH = 1000
+DEFAULT_RETRY_SECONDS = 60.0  # how long a write waits for a lost server to come back before giving up
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -102,4 +109,57 @@ def connect(config: Neo4jConfig):
     return driver
 
 
-__all__ = ["DEFAULT_URI", "Neo4jConfig", "SCHEMES", "connect", "server_error"]
+def transient(error: BaseException) -> bool:
+    """Whether retrying the same work later can succeed: the server is busy, restarting or briefly unreachable.
+
+    Wrong credentials, a missing database or a bad statement are not transient and fail at once.
+    `IncompleteCommit` (a ServiceUnavailable: the connection died after the commit was sent) counts as
+    transient here, which is only safe because every statement retried through `retrying` is idempotent."""
+    from neo4j import exceptions as ex
+
+    if isinstance(error, ex.ServiceUnavailable | ex.SessionExpired):
+        return True
+    if isinstance(error, ex.TransientError):
+        # The driver marks the transient codes a client caused (a terminated transaction) as not retryable.
+        return error.is_retryable()
+    return isinstance(error, ConnectionError)  # resets, aborts and broken pipes under the driver
+
+
+def retrying(
+    work: Callable[[], T],
+    config: Neo4jConfig,
+    *,
+    seconds: float = DEFAULT_RETRY_SECONDS,
+    what: Callable[[], str] = lambda: "",
+    recover: Callable[[], None] = lambda: None,
+) -> T:
+    """Run idempotent `work`, retrying transient failures with exponential backoff (0.5 s doubling up to 8 s)
+    for at most `seconds` after the first failure; then a one-line ServerError saying what was being done.
+    `recover` runs after each failure (e.g. to drop a session whose connection died)."""
+    failed_at = None
+    delay = 0.5
+    while True:
+        try:
+            return work()
+        except Exception as error:  # noqa: BLE001 - sorted into transient or not just below
+            if not transient(error):
+                raise
+            recover()
+            now = time.monotonic()
+            failed_at = failed_at if failed_at is not None else now
+            left = failed_at + seconds - now
+            if left <= 0:
+                doing = what()
+                raise ServerError(
+                    f"lost Neo4j at {config.uri} and it did not come back within {seconds:g} s of retries"
+                    + (f" ({doing})" if doing else "")
+                    + f": {_one_line(error)}"
+                ) from None
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, 8.0)
+
+
+__all__ = [
+    "DEFAULT_BATCH", "DEFAULT_RETRY_SECONDS", "DEFAULT_URI", "Neo4jConfig", "SCHEMES", "connect", "retrying",
+    "server_error", "transient",
+]

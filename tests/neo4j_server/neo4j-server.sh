@@ -11,7 +11,7 @@
 #               export NEO4J_PASSWORD=...
 #           so `eval "$(tests/neo4j_server/neo4j-server.sh start)"` works. Progress goes to
 #           stderr. Idempotent: if the server is already running it prints the same lines.
-#           Each start begins with an empty database.
+#           Each start begins with an empty database, unless NEO4J_KEEP_DATA=1.
 #   stop    Stop it (SIGTERM, wait, SIGKILL after NEO4J_STOP_TIMEOUT) and delete its data.
 #           Idempotent: exit 0 if it was not running.
 #   status  Print "running pid=... uri=..." (exit 0) or "stopped" (exit 3).
@@ -29,6 +29,9 @@
 #   NEO4J_PASSWORD        password of user neo4j (default: incidentkg-test; >= 8 chars)
 #   NEO4J_AUTH            "none" disables authentication (any credentials are accepted)
 #   NEO4J_PORT            Bolt port on 127.0.0.1 (default 0 = a free port)
+#   NEO4J_KEEP_DATA       1: start on the data the state dir already holds (a restart after a stop or a
+#                         crash; Neo4j recovers from its transaction log). Use with NEO4J_AUTH=none: the
+#                         launcher sets the password on every start, which Neo4j refuses when unchanged.
 #   NEO4J_HEAP            max JVM heap (default 1g)
 #   NEO4J_PAGECACHE_MB    page cache in MiB (default 64)
 #   NEO4J_JAVA_OPTS       extra JVM options, appended (e.g. -XX:TieredStopAtLevel=4 for C2)
@@ -279,7 +282,7 @@ cmd_start() {
     local port="${NEO4J_PORT:-0}"
     [[ "$port" =~ ^[0-9]+$ ]] || die "NEO4J_PORT must be a number, got '$port'"
 
-    rm -rf "$HOME_DIR"
+    [[ "${NEO4J_KEEP_DATA:-0}" == "1" ]] || rm -rf "$HOME_DIR"
     mkdir -p "$HOME_DIR"
     java_cmd background
     JAVA_ARGS+=(--home "$HOME_DIR" --port "$port" --pagecache "${NEO4J_PAGECACHE_MB:-64}" "${auth_args[@]}")

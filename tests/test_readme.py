@@ -7,6 +7,7 @@ import re
 import shlex
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,8 @@ def test_no_command_hides_outside_a_bash_block():
 
 def test_readme_shows_every_kind_of_command():
     shown = {c.split()[0] for c in readme_commands()}
-    assert {"build", "query", "viz", "ingest", "export", "neo4j", "resolve", "-m"} <= shown
+    assert {"build", "query", "viz", "ingest", "export", "neo4j", "resolve", "-m", "find", "sparql", "cypher",
+            "serve", "sparql-load", "diff"} <= shown
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +76,19 @@ def test_readme_command_runs(command, workdir, monkeypatch, request):
         monkeypatch.setenv("NEO4J_URI", config.uri)
         monkeypatch.setenv("NEO4J_USERNAME", config.username)
         monkeypatch.setenv("NEO4J_PASSWORD", config.password)
+    if command.endswith("&"):  # a server: started as the user would, checked, stopped
+        args = shlex.split(command[:-1])
+        server = subprocess.Popen([sys.executable, "-m", "incidentkg", *args], stdout=subprocess.PIPE, text=True)
+        try:
+            url = server.stdout.readline().strip()
+            with urllib.request.urlopen(url + "?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=30) as answer:
+                assert json.loads(answer.read())["boolean"] is True
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        return
+    if "--endpoint" in command or command.startswith("sparql-load"):  # the session's real Fuseki
+        command = command.replace("http://localhost:3030/ds/sparql", request.getfixturevalue("fuseki_url"))
     if command.startswith("-m "):  # `python -m incidentkg ...`, in a process of its own
         args = shlex.split(command[3:])
         done = subprocess.run([sys.executable, "-m", "incidentkg", *args], capture_output=True, text=True,

@@ -273,3 +273,61 @@ def test_unknown_id_exits_2_with_candidates(bundled_graph):
     assert len(lines) == 1 and "no record has the id or name 'galindo2'" in lines[0]
     near = cli("query", "run", "statements_by_speaker", "-p", "speaker=Galindo", "-g", str(bundled_graph))
     assert near.exit_code == 2 and "did you mean: galindo (Person" in near.output
+
+
+def test_an_ambiguous_name_exits_2_listing_both(tmp_path):
+    import shutil
+
+    from incidentkg.ingest.build import build, bundled_case
+
+    case = tmp_path / "case"
+    shutil.copytree(bundled_case(), case)
+    (case / "zz-namesake.yaml").write_text(
+        "agents:\n  - id: galindo-namesake\n    type: Person\n    name: Enrique Galindo\n"
+        "    source: insightcrime-2015-05-25\n", encoding="utf-8")
+    out = build([case], tmp_path / "g").out
+    result = cli("query", "run", "statements_by_speaker", "-p", "speaker=enrique galindo", "-g", str(out))
+    assert result.exit_code == 2
+    line = result.output.strip()
+    assert "names several records" in line and "galindo (Person" in line and "galindo-namesake (Person" in line
+    assert cli("query", "run", "statements_by_speaker", "-p", "speaker=galindo", "-g", str(out)).exit_code == 0
+
+
+# ---------------------------------------------------------------- import notes and progress
+
+
+def test_ingest_notes_are_whole_lines_and_all_in_the_notes_file(tmp_path, monkeypatch):
+    import io
+    from pathlib import Path
+
+    from rich.console import Console
+
+    import incidentkg.cli as cli_module
+
+    import csv
+
+    fixture = Path(__file__).parent / "fixtures" / "ucdp-ged-sample.csv"
+    with fixture.open(encoding="utf-8", newline="") as handle:
+        header, first = list(csv.reader(handle))[:2]
+    data = tmp_path / "ged.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:  # 14 events whose low exceeds best: 14 notes
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for n in range(14):
+            cells = list(first)
+            cells[header.index("id")] = str(990000 + n)
+            cells[header.index("low")], cells[header.index("best")], cells[header.index("high")] = "9", "1", "12"
+            writer.writerow(cells)
+    screen = io.StringIO()
+    monkeypatch.setattr(cli_module, "err_console", Console(file=screen, force_terminal=True, width=60))
+    notes = tmp_path / "notes.txt"
+    result = cli("ingest", "ucdp", str(data), "--no-case", "--no-resolve", "--no-ladybug", "--out",
+                 str(tmp_path / "g"), "--notes", str(notes))
+    assert result.exit_code == 0, result.output
+    written = notes.read_text(encoding="utf-8").splitlines()
+    assert len(written) >= 14 and all("out of order" in line for line in written[:14])
+    shown = screen.getvalue()
+    assert f"and {len(written) - 10} more (all {len(written)} in {notes})" in shown
+    assert "None" not in shown  # the progress counter of an unknown total reads N/?, not 0/None
+    for line in written[:10]:  # each shown note is one unwrapped line
+        assert f"note: {line}" in shown

@@ -7,28 +7,84 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import queries
-from .core.errors import IncidentKGError, UsageError
+from .core.errors import IncidentKGError, PathError, UsageError
 from .ingest import EXPORTERS, IMPORTERS
 from .queries import ENGINES
 
-app = typer.Typer(
+def _fail(error: IncidentKGError) -> None:
+    # One line, whatever the message holds: data text may carry newlines or rich markup such as "[/]".
+    text = " ".join(str(error).split("\n"))
+    err_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(error.exit_code)
+
+
+def _os_error(error: OSError, ctx: typer.Context) -> PathError:
+    """The path an OSError is about. Errors from writes and flushes carry no file name: then it is the
+    command's output (its --out, the default graph folder for a build, else standard output)."""
+    from .core.graph import default_graph_dir
+
+    out = ctx.params.get("out")
+    if out is None:
+        out = default_graph_dir() if ctx.command.name in ("build", "ingest") else "standard output"
+    return PathError.from_os_error(error, str(out))
+
+
+class _Command(typer.core.TyperCommand):
+    """Every command runs through here, so an operating-system fault anywhere in it (permission, a full disk,
+    a missing folder, a file that vanished) ends as one line naming the path, exit 2, and no traceback."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full or closed standard output fails here, not silently at exit
+            return result
+        except OSError as error:
+            failure = _os_error(error, ctx)
+            _discard_stdout()
+        except RuntimeError as error:
+            # Ladybug reports a failed write (a full disk) as RuntimeError("IO exception: ... path: ...").
+            if not str(error).startswith("IO exception:"):
+                raise
+            failure = PathError(None, str(error))
+        _fail(failure)
+
+
+def _discard_stdout() -> None:
+    # What is still buffered for a failed standard output would fail again when Python exits.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file descriptor (e.g. under a test runner)
+
+
+class _Typer(typer.Typer):
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _Typer(
     name="incidentkg",
     help="Knowledge graph of contested violent incidents: build it, query it (SPARQL/Cypher), draw it.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-query_app = typer.Typer(help="List and run the saved queries in queries/.", no_args_is_help=True)
+query_app = _Typer(help="List and run the saved queries in queries/.", no_args_is_help=True)
 app.add_typer(query_app, name="query")
 
 out_console = Console(soft_wrap=True)
@@ -38,11 +94,6 @@ FORMATS = ("table", "csv", "json")
 GraphOption = typer.Option(
     None, "--graph", "-g", envvar="INCIDENTKG_GRAPH", help="Built graph folder (default: ./graph)."
 )
-
-
-def _fail(error: IncidentKGError) -> None:
-    err_console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
-    raise typer.Exit(error.exit_code)
 
 
 def _check_format(fmt: str) -> None:
@@ -205,9 +256,9 @@ def viz(
 
 # ---------------------------------------------------------------- neo4j and the property-graph mapping
 
-neo4j_app = typer.Typer(help="Load the graph into a Neo4j server (NEO4J_URI, NEO4J_USERNAME, ...).", no_args_is_help=True)
+neo4j_app = _Typer(help="Load the graph into a Neo4j server (NEO4J_URI, NEO4J_USERNAME, ...).", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
-ontology_app = typer.Typer(help="Inspect the ontology and what is generated from it.", no_args_is_help=True)
+ontology_app = _Typer(help="Inspect the ontology and what is generated from it.", no_args_is_help=True)
 app.add_typer(ontology_app, name="ontology")
 
 UriOption = typer.Option(None, "--uri", envvar="NEO4J_URI", help="bolt:// or neo4j:// URI (default bolt://localhost:7687).")

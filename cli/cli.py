@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -19,7 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import queries
-from .core.errors import IncidentKGError, PathError, UsageError
+from .core.errors import DataWarning, IncidentKGError, PathError, UsageError
 from .ingest import EXPORTERS, IMPORTERS
 from .queries import ENGINES
 
@@ -47,7 +48,10 @@ class _Command(typer.core.TyperCommand):
 
     def invoke(self, ctx: typer.Context):
         try:
-            result = super().invoke(ctx)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", DataWarning)
+                result = super().invoke(ctx)
+            _notes(caught)  # only after success: a failure is its one error line
             sys.stdout.flush()  # a full or closed standard output fails here, not silently at exit
             return result
         except OSError as error:
@@ -59,6 +63,17 @@ class _Command(typer.core.TyperCommand):
                 raise
             failure = PathError(None, str(error))
         _fail(failure)
+
+
+def _notes(caught: list[warnings.WarningMessage], limit: int = 10) -> None:
+    notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    for w in caught:  # anything else is shown as Python would have
+        if not issubclass(w.category, DataWarning):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    for note in notes[:limit]:
+        err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    if len(notes) > limit:
+        err_console.print(f"note: ... and {len(notes) - limit} more", highlight=False, markup=False)
 
 
 def _discard_stdout() -> None:

@@ -79,4 +79,9 @@ class ServerError(IncidentKGError):
     exit_code = 4
 
 
-__all__ = ["GraphMissingError", "IncidentKGError", "InputError", "PathError", "QueryError", "ServerError", "UsageError"]
+class DataWarning(UserWarning):
+    """Input that is kept but deserves a note (the CLI prints each as one `note:` line on stderr): e.g. control
+    characters in a name or quote."""
+
+
+__all__ = ["DataWarning", "GraphMissingError", "IncidentKGError", "InputError", "PathError", "QueryError", "ServerError", "UsageError"]

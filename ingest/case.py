@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +21,7 @@ from typing import Any
 import yaml
 from rdflib import XSD, URIRef
 
-from ..core.errors import InputError
+from ..core.errors import DataWarning, InputError
 from ..core.namespaces import ID
 from ..core.nt import RDF_TYPE, nt_iri, nt_literal
 from ..ontology import Ontology, PropertyInfo, load
@@ -186,8 +187,35 @@ def read_case(path: Path, onto: Ontology | None = None) -> list[Record]:
             for key, value in item.items():
                 if _nested_list(value):  # e.g. an alias of a list used where one value belongs
                     raise origin.error(str(key), "a list inside a list: give a value or one list of values")
-            records.append(_record(dict(item), base.name, origin, onto))
+            records.append(note_controls(_record(dict(item), base.name, origin, onto)))
     return records
+
+
+# Control characters that change how text is shown: C0/C1 controls (but tab and newline) and the bidirectional
+# embeddings, overrides, isolates and marks, which can make a name or quote read differently from what it is.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+NOTED_FIELDS = ("name", "quote", "alias", "abbreviation", "title")
+
+
+def note_controls(record: Record) -> Record:
+    """Warn (DataWarning; the CLI prints a note) about control characters in a record's names and quotes: they
+    are kept as written, and the visualisation isolates them."""
+    for key in NOTED_FIELDS:
+        value = record.fields.get(key)
+        if value is None:
+            continue
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            for part in text.values() if isinstance(text, dict) else [text]:
+                found = CONTROLS.findall(part) if isinstance(part, str) else []
+                if found:
+                    codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in found}))
+                    line = record.origin.field_lines.get(key, record.origin.line)
+                    where = f"{record.origin.file}:{line}" if line else record.origin.file
+                    warnings.warn(DataWarning(f"{where}: record {record.origin.label}: field '{key}': "
+                                              f"control characters {codes} kept as written"), stacklevel=2)
+                    return record
+    return record
 
 
 def _nested_list(value: Any, in_list: bool = False) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputError
-from .case import Origin, Record, read_utf8
+from .case import Origin, Record, note_controls, read_utf8
 
 # Every importer module has `read(path, *, published=None, progress=None, warn=None) -> list[Record]`:
 # `published` dates the dataset when the file does not, `progress(rows)` reports rows read, and `warn(line)`
@@ -286,7 +286,7 @@ class Records:
 
     def add(self, cls: str, record_id: str, fields: dict, origin: Origin) -> Record:
         fields = {k: v for k, v in fields.items() if v is not None and v != [] and v != {}}
-        record = Record(cls, record_id, fields, origin)
+        record = note_controls(Record(cls, record_id, fields, origin))
         previous = self._by_id.get(record_id)
         if previous is not None:
             where = f"{previous.origin.file}:{previous.origin.line}"

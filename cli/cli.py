@@ -24,11 +24,15 @@ from .core.errors import DataWarning, IncidentKGError, PathError, UsageError
 from .ingest import EXPORTERS, IMPORTERS
 from .queries import ENGINES
 
+
 def _fail(error: IncidentKGError) -> None:
     # One line, whatever the message holds: data text may carry newlines or rich markup such as "[/]".
     text = " ".join(str(error).split("\n"))
     err_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(error.exit_code)
+
+
+STDOUT = "standard output"
 
 
 def _os_error(error: OSError, ctx: typer.Context) -> PathError:
@@ -38,7 +42,7 @@ def _os_error(error: OSError, ctx: typer.Context) -> PathError:
 
     out = ctx.params.get("out")
     if out is None:
-        out = default_graph_dir() if ctx.command.name in ("build", "ingest") else "standard output"
+        out = default_graph_dir() if ctx.command.name in ("build", "ingest") else STDOUT
     return PathError.from_os_error(error, str(out))
 
 
@@ -56,7 +60,8 @@ class _Command(typer.core.TyperCommand):
             return result
         except OSError as error:
             failure = _os_error(error, ctx)
-            _discard_stdout()
+            if failure.path == STDOUT:
+                _discard_stdout()
         except RuntimeError as error:
             # Ladybug reports a failed write (a full disk) as RuntimeError("IO exception: ... path: ...").
             if not str(error).startswith("IO exception:"):

@@ -59,7 +59,7 @@ class PathError(IncidentKGError):
         """The one line for an OSError: the path it names (else `fallback`, the path the command was writing)
         and the system's reason. Some libraries (Oxigraph) raise OSError with only a message, which names the
         path itself."""
-        path = error.filename if error.filename is not None else None
+        path = error.filename
         if path is not None and error.filename2 is not None:
             path = f"{path} -> {error.filename2}"
         if error.strerror:

@@ -22,7 +22,6 @@ import hashlib
 import html
 import json
 import os
-import re
 import secrets
 from collections import Counter
 from pathlib import Path
@@ -33,6 +32,7 @@ from markupsafe import Markup
 from pyvis.edge import Edge as PyvisEdge
 from pyvis.network import Network
 
+from ..ingest.case import CONTROLS
 from .model import MAX_LABEL, Edge, GraphData, Item, View, clip
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -84,14 +84,11 @@ def class_styles(top_classes: list[str]) -> dict[str, tuple[str, str]]:
 # ---------------------------------------------------------------- tooltip HTML (the one place text is escaped)
 
 
-# Bidirectional formatting controls (embeddings, overrides, isolates, marks). In data text they could reorder
-# what surrounds them; in HTML each data text is isolated in its own <bdi>, on the canvas they are dropped.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
 def canvas_text(text: str) -> str:
-    """A data text for a canvas label (or the page title), which cannot isolate it: without bidi controls."""
-    return BIDI_CONTROLS.sub("", text)
+    """A data text for a canvas label (or the page title), which cannot isolate it: without the control
+    characters validation notes (bidi embeddings, overrides, isolates and marks could reorder what surrounds
+    them). In HTML each data text is isolated in its own <bdi> instead."""
+    return CONTROLS.sub("", text)
 
 
 def _isolated(text: str) -> str:

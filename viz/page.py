@@ -95,13 +95,15 @@ def _isolated(text: str) -> str:
     return f"<bdi>{html.escape(text)}</bdi>"
 
 
-def tooltip_html(heading: str, subtitle: str, rows: list[tuple[str, str]]) -> str:
+def tooltip_html(heading: str, subtitle: str | tuple[str, str], rows: list[tuple[str, str]]) -> str:
+    """A tooltip; `subtitle` is a text, or the (source, target) of an edge, each isolated on its own."""
     esc = html.escape
     body = "".join(
         f"<tr><th>{esc(field)}</th><td>{'<br>'.join(_isolated(line) for line in value.splitlines())}</td></tr>"
         for field, value in rows
     )
-    return (f'<div class="tip-head">{_isolated(heading)}</div><div class="tip-cls">{_isolated(subtitle)}</div>'
+    sub = " → ".join(map(_isolated, subtitle)) if isinstance(subtitle, tuple) else _isolated(subtitle)
+    return (f'<div class="tip-head">{_isolated(heading)}</div><div class="tip-cls">{sub}</div>'
             f"<table>{body}</table>")
 
 
@@ -126,7 +128,7 @@ def node_options(graph: GraphData, item: Item, styles: dict[str, tuple[str, str]
 
 def edge_options(graph: GraphData, edge: Edge) -> dict:
     label = graph.prop_label(edge.prop)
-    title = tooltip_html(label, f"{graph.name(edge.source)} → {graph.name(edge.target)}", [])
+    title = tooltip_html(label, (graph.name(edge.source), graph.name(edge.target)), [])
     if edge.prop == "contradicts":
         return {"color": CONTRADICTS, "width": 4, "dashes": True, "label": label, "title": title,
                 "font": {"color": CONTRADICTS, "size": 13, "strokeWidth": 3},

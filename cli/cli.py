@@ -9,29 +9,104 @@ import csv
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import queries
-from .core.errors import IncidentKGError, UsageError
+from .core.errors import DataWarning, IncidentKGError, PathError, UsageError
 from .core.neo4j import DEFAULT_BATCH, DEFAULT_RETRY_SECONDS, Neo4jConfig
 from .ingest import EXPORTERS, IMPORTERS
 from .queries import ENGINES
 
-app = typer.Typer(
+
+def _fail(error: IncidentKGError) -> None:
+    # One line, whatever the message holds: data text may carry newlines or rich markup such as "[/]".
+    text = " ".join(str(error).split("\n"))
+    err_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(error.exit_code)
+
+
+STDOUT = "standard output"
+
+
+def _os_error(error: OSError, ctx: typer.Context) -> PathError:
+    """The path an OSError is about. Errors from writes and flushes carry no file name: then it is the
+    command's output (its --out, the default graph folder for a build, else standard output)."""
+    from .core.graph import default_graph_dir
+
+    out = ctx.params.get("out")
+    if out is None:
+        out = default_graph_dir() if ctx.command.name in ("build", "ingest") else STDOUT
+    return PathError.from_os_error(error, str(out))
+
+
+class _Command(typer.core.TyperCommand):
+    """Every command runs through here, so an operating-system fault anywhere in it (permission, a full disk,
+    a missing folder, a file that vanished) ends as one line naming the path, exit 2, and no traceback."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", DataWarning)
+                result = super().invoke(ctx)
+            _notes(caught)  # only after success: a failure is its one error line
+            sys.stdout.flush()  # a full or closed standard output fails here, not silently at exit
+            return result
+        except OSError as error:
+            failure = _os_error(error, ctx)
+            if failure.path == STDOUT:
+                _discard_stdout()
+        except RuntimeError as error:
+            # Ladybug reports a failed write (a full disk) as RuntimeError("IO exception: ... path: ...").
+            if not str(error).startswith("IO exception:"):
+                raise
+            failure = PathError(None, str(error))
+        _fail(failure)
+
+
+def _notes(caught: list[warnings.WarningMessage], limit: int = 10) -> None:
+    notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    for w in caught:  # anything else is shown as Python would have
+        if not issubclass(w.category, DataWarning):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    for note in notes[:limit]:
+        err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    if len(notes) > limit:
+        err_console.print(f"note: ... and {len(notes) - limit} more", highlight=False, markup=False)
+
+
+def _discard_stdout() -> None:
+    # What is still buffered for a failed standard output would fail again when Python exits.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file descriptor (e.g. under a test runner)
+
+
+class _Typer(typer.Typer):
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _Typer(
     name="incidentkg",
     help="Knowledge graph of contested violent incidents: build it, query it (SPARQL/Cypher), draw it.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-query_app = typer.Typer(help="List and run the saved queries in queries/.", no_args_is_help=True)
+query_app = _Typer(help="List and run the saved queries in queries/.", no_args_is_help=True)
 app.add_typer(query_app, name="query")
 
 out_console = Console(soft_wrap=True)
@@ -41,11 +116,6 @@ FORMATS = ("table", "csv", "json")
 GraphOption = typer.Option(
     None, "--graph", "-g", envvar="INCIDENTKG_GRAPH", help="Built graph folder (default: ./graph)."
 )
-
-
-def _fail(error: IncidentKGError) -> None:
-    err_console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
-    raise typer.Exit(error.exit_code)
 
 
 def _note(line: str) -> None:
@@ -437,9 +507,9 @@ def viz(
 
 # ---------------------------------------------------------------- neo4j and the property-graph mapping
 
-neo4j_app = typer.Typer(help="Load the graph into a Neo4j server (NEO4J_URI, NEO4J_USERNAME, ...).", no_args_is_help=True)
+neo4j_app = _Typer(help="Load the graph into a Neo4j server (NEO4J_URI, NEO4J_USERNAME, ...).", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
-ontology_app = typer.Typer(help="Inspect the ontology and what is generated from it.", no_args_is_help=True)
+ontology_app = _Typer(help="Inspect the ontology and what is generated from it.", no_args_is_help=True)
 app.add_typer(ontology_app, name="ontology")
 
 UriOption = typer.Option(None, "--uri", envvar="NEO4J_URI", help="bolt:// or neo4j:// URI (default bolt://localhost:7687).")

@@ -44,6 +44,29 @@ class QueryError(IncidentKGError):
     exit_code = 2
 
 
+class PathError(IncidentKGError):
+    """A path the command was given (or writes to) that the operating system refuses: missing, unreadable,
+    read-only, full, a directory where a file was expected. Exit 2, like any bad input."""
+
+    exit_code = 2
+
+    def __init__(self, path: str | None, message: str) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+
+    @classmethod
+    def from_os_error(cls, error: OSError, fallback: str | None = None) -> "PathError":
+        """The one line for an OSError: the path it names (else `fallback`, the path the command was writing)
+        and the system's reason. Some libraries (Oxigraph) raise OSError with only a message, which names the
+        path itself."""
+        path = error.filename
+        if path is not None and error.filename2 is not None:
+            path = f"{path} -> {error.filename2}"
+        if error.strerror:
+            return cls(str(path) if path is not None else fallback, error.strerror.lower())
+        return cls(str(path) if path is not None else None, str(error) or type(error).__name__)
+
+
 class GraphMissingError(IncidentKGError):
     """No built graph where one was expected."""
 
@@ -56,4 +79,9 @@ class ServerError(IncidentKGError):
     exit_code = 4
 
 
-__all__ = ["GraphMissingError", "IncidentKGError", "InputError", "QueryError", "ServerError", "UsageError"]
+class DataWarning(UserWarning):
+    """Input that is kept but deserves a note (the CLI prints each as one `note:` line on stderr): e.g. control
+    characters in a name or quote."""
+
+
+__all__ = ["DataWarning", "GraphMissingError", "IncidentKGError", "InputError", "PathError", "QueryError", "ServerError", "UsageError"]

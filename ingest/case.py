@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,7 +22,7 @@ from typing import Any
 import yaml
 from rdflib import XSD, URIRef
 
-from ..core.errors import InputError
+from ..core.errors import DataWarning, InputError
 from ..core.namespaces import ID
 from ..core.nt import RDF_TYPE, nt_iri, nt_literal
 from ..ontology import Ontology, PropertyInfo, load
@@ -73,8 +74,34 @@ class _LocatedDict(dict):
     key_lines: dict
 
 
+# A case file nests a few levels (section, record, quantity, language); far deeper input is refused before
+# Python's recursion limit turns it into a RecursionError.
+MAX_DEPTH = 64
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(problem=f"nested more than {MAX_DEPTH} levels deep",
+                                           problem_mark=self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
+    # An unquoted impossible date (2015-02-30) stays text, so the field check names its record and field.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LocatedDict:
@@ -83,6 +110,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LocatedDict:
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):  # e.g. an alias of a list used as a key
+            raise yaml.MarkedYAMLError(problem="a key must be a plain name, not a list or mapping",
+                                       problem_mark=key_node.start_mark)
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
             raise yaml.MarkedYAMLError(problem=f"duplicate key '{key}'", problem_mark=key_node.start_mark)
@@ -107,17 +137,32 @@ def case_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def read_utf8(path: Path) -> str:
+    """A file's text, which must be UTF-8 (a leading byte-order mark is dropped); else an InputError naming the
+    line of the first undecodable byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(str(path), line, None, None,
+                         f"not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8") from None
+
+
 def read_case(path: Path, onto: Ontology | None = None) -> list[Record]:
     """Parse one case file into records. Structure errors are raised here; references are checked later."""
     onto = onto or load()
     name = str(path)
+    text = read_utf8(path)
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except UnicodeDecodeError as exc:
-        raise InputError(name, None, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        doc = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
+        mark = exc.problem_mark or exc.context_mark
         raise InputError(name, mark.line + 1 if mark else None, None, None, f"YAML error: {exc.problem}") from None
+    except yaml.reader.ReaderError as exc:  # a control character: PyYAML gives its offset, not its line
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError(name, line, None, None, f"YAML error: control character U+{exc.character:04X} is not "
+                                                 "allowed in YAML") from None
     except yaml.YAMLError as exc:
         raise InputError(name, None, None, None, f"YAML error: {exc}") from None
     if doc is None:
@@ -144,8 +189,46 @@ def read_case(path: Path, onto: Ontology | None = None) -> list[Record]:
             if not isinstance(item, dict):
                 raise InputError(name, line, label, None, "a record must be a mapping of fields")
             origin = Origin(name, getattr(item, "line", line), label, dict(getattr(item, "key_lines", {})))
-            records.append(_record(dict(item), base.name, origin, onto))
+            for key, value in item.items():
+                if _nested_list(value):  # e.g. an alias of a list used where one value belongs
+                    raise origin.error(str(key), "a list inside a list: give a value or one list of values")
+            records.append(note_controls(_record(dict(item), base.name, origin, onto)))
     return records
+
+
+# Control characters that change how text is shown: C0/C1 controls (but tab and newline) and the bidirectional
+# embeddings, overrides, isolates and marks, which can make a name or quote read differently from what it is.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+NOTED_FIELDS = ("name", "quote", "alias", "abbreviation", "title")
+
+
+def note_controls(record: Record) -> Record:
+    """Warn (DataWarning; the CLI prints a note) about control characters in a record's names and quotes: they
+    are kept as written, and the visualisation isolates them."""
+    for key in NOTED_FIELDS:
+        value = record.fields.get(key)
+        if value is None:
+            continue
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            for part in text.values() if isinstance(text, dict) else [text]:
+                found = CONTROLS.findall(part) if isinstance(part, str) else []
+                if found:
+                    codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in found}))
+                    line = record.origin.field_lines.get(key, record.origin.line)
+                    where = f"{record.origin.file}:{line}" if line else record.origin.file
+                    warnings.warn(DataWarning(f"{where}: record {record.origin.label}: field '{key}': "
+                                              f"control characters {codes} kept as written"), stacklevel=2)
+                    return record
+    return record
+
+
+def _nested_list(value: Any, in_list: bool = False) -> bool:
+    if isinstance(value, list):
+        return in_list or any(_nested_list(v, True) for v in value)
+    if isinstance(value, dict):
+        return any(_nested_list(v) for v in value.values())
+    return False
 
 
 def _record(item: dict, base: str, origin: Origin, onto: Ontology, record_id: str | None = None) -> Record:

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.text import fold
-from .case import Origin, Record
+from .case import Origin, Record, note_controls, read_utf8
 
 # Every importer module has `read(path, *, published=None, progress=None, warn=None) -> list[Record]`:
 # `published` dates the dataset when the file does not, `progress(rows)` reports rows read, and `warn(line)`
@@ -169,14 +169,12 @@ class Row:
 
 
 def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            str(path), line, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8"
-        ) from None
+    """The text of a dataset file given on the command line, which must be a file."""
+    if path.is_dir():
+        raise InputError(str(path), None, None, None, "is a folder, expected a file")
+    if not path.exists() and not path.is_symlink():
+        raise InputError(str(path), None, None, None, "no such file")
+    return read_utf8(path)  # a symlink loop or unreadable file raises OSError naming it, for the CLI
 
 
 def read_csv(
@@ -189,8 +187,6 @@ def read_csv(
     """Rows of a CSV file whose header must name exactly `columns` (any order; those in `optional` may be
     missing). Cells are parsed by their column's parser; an empty cell is None."""
     name = str(path)
-    if not path.is_file():
-        raise InputError(name, None, None, None, "no such file")
     content = _decode(path)
     lines = content.splitlines(keepends=True)
     reader = csv.reader(lines, strict=True)
@@ -215,7 +211,7 @@ def read_csv(
     parsers = [(h, columns[h]) for h in header]
     width = len(header)
     start = reader.line_num + 1
-    number = 0
+    number = rows = 0
     while True:
         try:
             cells = next(reader)
@@ -246,17 +242,20 @@ def read_csv(
                 raise InputError(name, line, f"row {number}", column, f"expected {kind}, got {cell!r}") from None
         if progress and number % 1000 == 0:
             progress(number)
+        rows += 1
         yield Row(name, line, number, values)
+    if rows == 0:  # a file without events is a mistake, not an empty graph
+        raise InputError(name, 2, None, None, "no data rows after the header")
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
     """(line number, object) for each non-blank line of a JSON-lines file."""
     name = str(path)
-    if not path.is_file():
-        raise InputError(name, None, None, None, "no such file")
+    found = 0
     for number, line in enumerate(_decode(path).splitlines(), start=1):
         if not line.strip():
             continue
+        found += 1
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -264,6 +263,8 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
         if not isinstance(obj, dict):
             raise InputError(name, number, None, None, "each line must be a JSON object")
         yield number, obj
+    if not found:
+        raise InputError(name, None, None, None, "no entities: the file is empty")
 
 
 # ---------------------------------------------------------------- collecting records
@@ -277,7 +278,7 @@ class Records:
 
     def add(self, cls: str, record_id: str, fields: dict, origin: Origin) -> Record:
         fields = {k: v for k, v in fields.items() if v is not None and v != [] and v != {}}
-        record = Record(cls, record_id, fields, origin)
+        record = note_controls(Record(cls, record_id, fields, origin))
         previous = self._by_id.get(record_id)
         if previous is not None:
             where = f"{previous.origin.file}:{previous.origin.line}"

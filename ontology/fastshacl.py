@@ -193,7 +193,8 @@ class Compiled:
         g = self.graph
         if name in ("in", "or"):
             items = list(Collection(g, obj))
-            return {nt_term(i) for i in items} if name == "in" else [self.shape(i) for i in items]
+            # in: ordered (the message lists the allowed values as the shape does), with set-speed membership
+            return dict.fromkeys(nt_term(i) for i in items) if name == "in" else [self.shape(i) for i in items]
         if name == "node":
             return self.shape(obj)
         if name == "pattern":
@@ -344,7 +345,7 @@ class Compiled:
                 return f"not of node kind {kind}"
         elif constraint == "in":
             if value not in param:
-                return f"value {term_text(value)!r} is not one of the allowed values"
+                return not_in_message(term_text(value), [term_text(v) for v in param])
         elif constraint == "pattern":
             if value.startswith("_:") or not param.search(term_text(value)):
                 return f"value {term_text(value)!r} does not match {param.pattern}"
@@ -403,6 +404,11 @@ class Compiled:
         return out
 
 
+def not_in_message(value: str, allowed: Iterable[str]) -> str:
+    """The sh:in violation as both validators word it: the value and the values the shape allows."""
+    return f"{value!r} is not one of: {', '.join(allowed)}"
+
+
 _BOUNDS = {"minInclusive": lambda o: o >= 0, "maxInclusive": lambda o: o <= 0,
            "minExclusive": lambda o: o > 0, "maxExclusive": lambda o: o < 0}
 
@@ -454,4 +460,4 @@ def validate(triples: Iterable[tuple[str, str, str]], store=None) -> list[Violat
     return found
 
 
-__all__ = ["Compiled", "Data", "Unsupported", "compiled", "validate"]
+__all__ = ["Compiled", "Data", "Unsupported", "compiled", "not_in_message", "validate"]

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
+from rdflib.collection import Collection
 
 from ..core.namespaces import SH, local_name
 from ..core.nt import nt_term, to_bytes
@@ -68,10 +69,13 @@ def _pyshacl(data: Graph) -> list[Violation]:
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
         message = str(report.value(result, SH.resultMessage) or "constraint violated")
-        if report.value(result, SH.sourceShape) in dated and (
-            report.value(result, SH.sourceConstraintComponent) == SH.MaxInclusiveConstraintComponent
-        ):
+        source, component = report.value(result, SH.sourceShape), report.value(result, SH.sourceConstraintComponent)
+        if source in dated and component == SH.MaxInclusiveConstraintComponent:
             message = f"date {value} lies in the future"
+        elif component == SH.InConstraintComponent and value is not None:
+            # pyshacl's own text is Python reprs (Value Literal("x") not in list [...]); name the allowed values
+            allowed = Collection(shapes, shapes.value(source, SH["in"]))
+            message = fastshacl.not_in_message(str(value), [str(v) for v in allowed])
         violations.append(
             Violation(
                 focus=str(report.value(result, SH.focusNode)),

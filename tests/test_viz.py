@@ -164,7 +164,7 @@ def test_part_of_drawn_as_written_not_as_inferred_closure(pages, case):
     # The build materialises partOf transitively; the drawing shows only the links the case states.
     expected = {(pid, place["partOf"]) for pid, place in section(case, "places").items() if place.get("partOf")}
     drawn = {(e["from"], e["to"]) for e in data_of(pages["whole"])["edges"]
-             if e.get("title", "").startswith('<div class="tip-head">part of</div>')}
+             if e.get("title", "").startswith('<div class="tip-head"><bdi>part of</bdi></div>')}
     assert drawn == expected
 
 
@@ -217,7 +217,7 @@ def test_labels(pages, case):
     assert rubido and all(nodes[k]["label"] == "42 killed (CJNG)" for k in rubido)
     for sid, statement in section(case, "statements").items():
         speaker = en(case[statement["speaker"]]["name"])
-        assert html.unescape(nodes[sid]["title"]).startswith(f'<div class="tip-head">{speaker}, {statement["date"]}')
+        assert html.unescape(nodes[sid]["title"]).startswith(f'<div class="tip-head"><bdi>{speaker}, {statement["date"]}')
         assert nodes[sid]["label"].startswith(f"{speaker}, {statement['date']}"[:40])
     assert nodes["tanhuato-2015"]["label"] == en(case["tanhuato-2015"]["name"])
 
@@ -240,9 +240,9 @@ def test_statement_tooltip_shows_provenance(pages, case):
             *(("URL", d.get("url", "(not recorded)")) for d in docs),
         ]
         for field, value in expected:
-            assert f"<th>{field}</th><td>{html.escape(value)}" in tip, (sid, field)
+            assert f"<th>{field}</th><td><bdi>{html.escape(value)}" in tip, (sid, field)
         # in that order: who, where, when, what, and the link last
-        positions = [tip.index(f"<th>{field}</th><td>{html.escape(value)}") for field, value in expected]
+        positions = [tip.index(f"<th>{field}</th><td><bdi>{html.escape(value)}") for field, value in expected]
         assert positions == sorted(positions), sid
         seen_url |= any("url" in d for d in docs)
     assert seen_url
@@ -252,16 +252,16 @@ def test_other_tooltips_show_source_document_url_and_date(pages, case):
     nodes = {n["id"]: n for n in data_of(pages["whole"])["nodes"]}
     incident = case["tanhuato-2015"]
     tip = nodes["tanhuato-2015"]["title"]
-    assert "<th>id</th><td>tanhuato-2015</td>" in tip and "raid (incident)" in tip
+    assert "<th>id</th><td><bdi>tanhuato-2015</bdi></td>" in tip and "raid (incident)" in tip
     for doc_id in as_list(incident["source"]):
         doc = case[doc_id]
-        assert f"<th>source document</th><td>{html.escape(en(doc['title']))}</td>" in tip
-        assert f"<th>published</th><td>{doc['published']}</td>" in tip
-        assert f"<th>URL</th><td>{html.escape(doc.get('url', '(not recorded)'))}</td>" in tip
+        assert f"<th>source document</th><td><bdi>{html.escape(en(doc['title']))}</bdi></td>" in tip
+        assert f"<th>published</th><td><bdi>{doc['published']}</bdi></td>" in tip
+        assert f"<th>URL</th><td><bdi>{html.escape(doc.get('url', '(not recorded)'))}</bdi></td>" in tip
     # a quantity carries the provenance of the statement that put it forward
     qid = next(k for k, q in section(case, "quantity").items() if case[q["_statement"]]["reportedIn"])
     statement = case[case[qid]["_statement"]]
-    assert f"<th>date</th><td>{statement['date']}</td>" in nodes[qid]["title"]
+    assert f"<th>date</th><td><bdi>{statement['date']}</bdi></td>" in nodes[qid]["title"]
 
 
 def test_legend_lists_every_top_class_with_distinct_styles(pages):
@@ -412,7 +412,7 @@ def test_hostile_text_is_escaped_once(evil_page):
     for item in data["nodes"] + data["edges"]:
         # tooltip HTML: only our own markup, every hostile character an entity, nothing double-escaped
         tags = set(re.findall(r"<\s*/?\s*([a-zA-Z0-9]+)", item["title"]))
-        assert tags <= {"div", "table", "tr", "th", "td", "br"}, tags
+        assert tags <= {"div", "table", "tr", "th", "td", "br", "bdi"}, tags
         assert "&amp;lt;" not in item["title"]
     tips = " ".join(n["title"] for n in data["nodes"])
     for payload in XSS.values():
@@ -426,7 +426,7 @@ def test_hostile_text_is_escaped_once(evil_page):
 def test_hostile_text_in_page_heading_is_escaped(evil_page):
     page = evil_page.read_text(encoding="utf-8")
     heading = str(markupsafe.escape(f"incidentkg: {XSS['close']}"))
-    assert f"<title>{heading}</title>" in page and f"<h1>{heading}</h1>" in page
+    assert f"<title>{heading}</title>" in page and f"<h1><bdi>{heading}</bdi></h1>" in page
 
 
 # ---------------------------------------------------------------- engines and errors
@@ -467,6 +467,7 @@ def test_cli(bundled_graph, tmp_path):
         assert option in result.output
 
     out = tmp_path / "sub" / "t.html"
+    out.parent.mkdir()  # viz refuses a missing folder (tests/test_bad_inputs.py)
     result = runner.invoke(app, ["viz", "-g", str(bundled_graph), "-i", "tanhuato-2015", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(out) and out.stat().st_size > 100_000

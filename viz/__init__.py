@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..core.errors import UsageError
+from ..core.errors import PathError, UsageError
 from .model import GraphData, View
 from .page import page_html, write_atomic
 
@@ -60,6 +60,8 @@ def render(
     out = Path(out) if out is not None else default_out(incident, query)
     if out.is_dir():
         out = out / default_out(incident, query)
+    if not out.parent.is_dir():  # a mistyped folder is refused rather than created
+        raise PathError(str(out.parent), "no such folder")
     write_atomic(out, page_html(view))
     return out
 

@@ -9,6 +9,9 @@ self-contained and safe to open anywhere.
   The data travels as JSON in a non-executed <script type="application/json"> block with '<', '>' and '&'
   written as \\u escapes, so no value can close the script element; app.js turns tooltip HTML into DOM
   elements (vis-network shows string titles as plain text). Canvas labels are not HTML and stay unescaped.
+- Direction: each data text in HTML sits in its own <bdi>, so bidi controls in it (U+202A-202E, U+2066-2069,
+  U+200E/F, U+061C) cannot reorder what is around it; canvas labels and the page title cannot isolate, so
+  those controls are removed from them.
 - Scripts are allowed by their SHA-256 in the CSP, so even an injected inline event handler could not run.
 """
 
@@ -29,6 +32,7 @@ from markupsafe import Markup
 from pyvis.edge import Edge as PyvisEdge
 from pyvis.network import Network
 
+from ..ingest.case import CONTROLS
 from .model import MAX_LABEL, Edge, GraphData, Item, View, clip
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -80,13 +84,26 @@ def class_styles(top_classes: list[str]) -> dict[str, tuple[str, str]]:
 # ---------------------------------------------------------------- tooltip HTML (the one place text is escaped)
 
 
-def tooltip_html(heading: str, subtitle: str, rows: list[tuple[str, str]]) -> str:
+def canvas_text(text: str) -> str:
+    """A data text for a canvas label (or the page title), which cannot isolate it: without the control
+    characters validation notes (bidi embeddings, overrides, isolates and marks could reorder what surrounds
+    them). In HTML each data text is isolated in its own <bdi> instead."""
+    return CONTROLS.sub("", text)
+
+
+def _isolated(text: str) -> str:
+    return f"<bdi>{html.escape(text)}</bdi>"
+
+
+def tooltip_html(heading: str, subtitle: str | tuple[str, str], rows: list[tuple[str, str]]) -> str:
+    """A tooltip; `subtitle` is a text, or the (source, target) of an edge, each isolated on its own."""
     esc = html.escape
     body = "".join(
-        f"<tr><th>{esc(field)}</th><td>{'<br>'.join(esc(line) for line in value.splitlines())}</td></tr>"
+        f"<tr><th>{esc(field)}</th><td>{'<br>'.join(_isolated(line) for line in value.splitlines())}</td></tr>"
         for field, value in rows
     )
-    return (f'<div class="tip-head">{esc(heading)}</div><div class="tip-cls">{esc(subtitle)}</div>'
+    sub = " → ".join(map(_isolated, subtitle)) if isinstance(subtitle, tuple) else _isolated(subtitle)
+    return (f'<div class="tip-head">{_isolated(heading)}</div><div class="tip-cls">{sub}</div>'
             f"<table>{body}</table>")
 
 
@@ -95,7 +112,7 @@ def node_options(graph: GraphData, item: Item, styles: dict[str, tuple[str, str]
     shape, colour = styles[top]
     label = graph.label(item)
     options = {
-        "label": clip(label, MAX_LABEL),
+        "label": clip(canvas_text(label), MAX_LABEL),
         "shape": shape,
         "color": colour,
         "title": tooltip_html(label, graph.class_label(item), graph.rows(item)),
@@ -111,14 +128,14 @@ def node_options(graph: GraphData, item: Item, styles: dict[str, tuple[str, str]
 
 def edge_options(graph: GraphData, edge: Edge) -> dict:
     label = graph.prop_label(edge.prop)
-    title = tooltip_html(label, f"{graph.name(edge.source)} → {graph.name(edge.target)}", [])
+    title = tooltip_html(label, (graph.name(edge.source), graph.name(edge.target)), [])
     if edge.prop == "contradicts":
         return {"color": CONTRADICTS, "width": 4, "dashes": True, "label": label, "title": title,
                 "font": {"color": CONTRADICTS, "size": 13, "strokeWidth": 3},
                 "arrows": {"to": {"enabled": False}}}
     if edge.stance is not None:
         colour = STANCE_COLOURS.get(edge.stance, PLAIN_EDGE)
-        return {"color": colour, "width": 2.5, "label": edge.stance, "title": title,
+        return {"color": colour, "width": 2.5, "label": canvas_text(edge.stance), "title": title,
                 "font": {"color": colour, "strokeWidth": 3}}
     options = {"color": PLAIN_EDGE, "width": 1, "title": title}
     target = graph.items.get(edge.target)
@@ -214,6 +231,7 @@ def page_html(view: View) -> str:
                       keep_trailing_newline=True)
     return env.get_template("page.html").render(
         heading=heading,
+        title=canvas_text(heading),
         csp=csp,
         vis_js=Markup(vis_js),
         app_js=Markup(app_js),
@@ -236,7 +254,6 @@ def _capital(text: str) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write beside the target, then rename: a failed render never leaves a half-written page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     # os.open with 0o666 keeps the user's umask (mkstemp would make the page private to its owner).
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -244,6 +261,8 @@ def write_atomic(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         tmp.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:  # a failed write names no file: this one
+            error.filename = str(path)
         raise

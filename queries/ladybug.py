@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from ..core import fsops
-from ..core.errors import IncidentKGError
+from ..core.errors import IncidentKGError, PathError
 from ..core.graph import MANIFEST
 from ..core.graph import graph_dir as build_dir
 from ..core.runtime import Progress
@@ -132,13 +132,17 @@ def ensure_ladybug(graph_dir: Path | None = None, progress: Progress | None = No
 
 def finish_build(folder: Path, progress: Progress | None = None) -> None:
     """The `finish` step of ingest.build: the Ladybug copy made inside the complete, unpublished build folder.
-    A failure becomes one line (exit 1) and the build is not published, so the previous one stays."""
+    A failure becomes one line (exit 2 when Ladybug cannot write, e.g. a full disk; else 1) and the build is
+    not published, so the previous one stays."""
     try:
         ensure_ladybug(folder, progress, force=True)
     except IncidentKGError:
         raise
     except Exception as error:  # Ladybug and Arrow raise RuntimeError, OverflowError, ValueError...
         detail = " ".join(str(error).split()) or type(error).__name__
+        if isinstance(error, RuntimeError) and detail.startswith("IO exception:"):  # e.g. a full disk: exit 2
+            raise PathError(None, "the embedded Cypher (Ladybug) copy could not be written, so the build was not "
+                                  f"published and the previous one is kept: {detail}") from None
         raise IncidentKGError(f"the embedded Cypher (Ladybug) copy failed, so the build was not published and the "
                               f"previous one is kept: {type(error).__name__}: {detail}") from None
 

@@ -1,4 +1,5 @@
-"""Publishing a folder atomically, the lock on a build's output, and recovering what a killed build left behind.
+"""Publishing a folder atomically, the lock on a build's output, recovering what a killed build left behind, and
+writing an output file (an export, a page) so that a failure never leaves half of one.
 
 A build is made in `.NAME.tmp-PID-*` beside its target NAME and published by one exchange of the two paths
 (Linux renameat2 RENAME_EXCHANGE), so the path holds the old build or the new one at every instant; where that
@@ -157,4 +158,29 @@ def locked(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
-__all__ = ["exchange", "leftovers", "locked", "make_temp", "publish", "recover", "temp_name"]
+@contextlib.contextmanager
+def atomic_output(path: Path, mode: str = "wb", encoding: str | None = None) -> Iterator:
+    """A handle on a new file beside `path` that replaces `path` once everything is written; on any failure the
+    file goes and `path` is as it was. An OSError about the temporary file (or a write's, which names no file)
+    is given `path`'s name."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{time.monotonic_ns()}.tmp")
+    created = False
+    try:
+        # os.open with 0o666 keeps the user's umask (mkstemp would make the file private to its owner)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        created = True
+        with os.fdopen(fd, mode, encoding=encoding) as handle:
+            yield handle
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        os.replace(tmp, path)
+    except BaseException as error:
+        if created:
+            tmp.unlink(missing_ok=True)
+        if isinstance(error, OSError) and (error.filename is None or str(error.filename) == str(tmp)):
+            error.filename, error.filename2 = str(path), None
+        raise
+
+
+__all__ = ["atomic_output", "exchange", "leftovers", "locked", "make_temp", "publish", "recover", "temp_name"]

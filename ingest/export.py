@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape
 
 from rdflib import XSD
 
+from ..core.fsops import atomic_output
 from ..core.graph import CONTEXT_FILE, EXPORTS, build_records
 from ..core.graph import graph_dir as graph_dir_of
 from ..core.namespaces import term_id
@@ -187,7 +188,7 @@ def _gexf_lines(net: Network) -> Iterator[str]:
 
 
 def _target(out: Path | None):
-    return open(out, "wb") if out else contextlib.nullcontext(sys.stdout.buffer)
+    return atomic_output(out) if out else contextlib.nullcontext(sys.stdout.buffer)
 
 
 def write_network(net: Network, fmt: str, out: Path | None = None) -> None:
@@ -207,15 +208,14 @@ def rdf(fmt: str, out: Path | None, graph_dir: Path | None = None) -> None:
     """Copy the build's own Turtle, N-Triples or JSON-LD file."""
     folder = graph_dir_of(graph_dir)
     source = folder / EXPORTS[fmt]
-    if out:
-        shutil.copyfile(source, out)
-        if fmt == "jsonld":
-            context = folder / CONTEXT_FILE
-            if context.exists() and Path(out).parent.resolve() != folder.resolve():
-                shutil.copyfile(context, Path(out).parent / context.name)
-    else:
-        with source.open("rb") as handle:
-            shutil.copyfileobj(handle, sys.stdout.buffer)
+    files = [(source, out)]
+    if out and fmt == "jsonld":
+        context = folder / CONTEXT_FILE
+        if context.exists() and Path(out).parent.resolve() != folder.resolve():
+            files.append((context, Path(out).parent / context.name))
+    for path, target in files:
+        with path.open("rb") as handle, _target(target) as written:
+            shutil.copyfileobj(handle, written)
 
 
 def ttl(out: Path | None, graph_dir: Path | None = None) -> None:

@@ -25,6 +25,7 @@ from followthemoney.exc import InvalidData
 from followthemoney.types import registry
 
 from ..core.errors import InputError
+from ..core.fsops import atomic_output
 from ..core.graph import build_records
 from ..core.namespaces import term_id
 from ..core.runtime import paused_gc
@@ -300,7 +301,7 @@ def write_stream(out: Path | None, graph_dir: Path | None = None) -> int:
 def write(path: Path, graph_dir: Path | None = None) -> int:
     """Write the graph as FtM JSON lines; returns the number of entities."""
     count = 0
-    with Path(path).open("w", encoding="utf-8") as handle:
+    with atomic_output(Path(path), "w", encoding="utf-8") as handle:
         for entity in export_entities(graph_dir):
             handle.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
             count += 1

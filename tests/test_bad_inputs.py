@@ -492,3 +492,16 @@ def test_a_failed_build_through_the_api_leaves_no_temporary_folder(tmp_path):
     with pytest.raises(InputError, match="no data rows"):
         import_and_build([("ucdp", path)], no_case=True, out=tmp_path / "g")
     assert list(tmp_path.iterdir()) == [tmp_path / "ged.csv"]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "ttl", "ftm"])
+def test_a_failed_export_leaves_the_previous_file_whole(work, fmt):
+    # an export is written beside its target and renamed in: a full disk leaves the old file as it was
+    disk = work.tmpfs("exports", "256k")
+    out = disk / f"previous.{fmt}"
+    out.write_bytes(b"the previous export\n")
+    work.fill(disk)
+    done = run(["export", "-f", fmt, "-g", str(work.graph), "-o", str(out)], work.root)
+    assert_one_error_line(done, 2, [str(out), "no space left on device"])
+    assert out.read_bytes() == b"the previous export\n"
+    assert sorted(p.name for p in disk.iterdir() if p.name.endswith(".tmp")) == []

@@ -21,8 +21,6 @@ import base64
 import hashlib
 import html
 import json
-import os
-import secrets
 from collections import Counter
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from pyvis.edge import Edge as PyvisEdge
 from pyvis.network import Network
 
 from ..ingest.case import CONTROLS
+from ..core.fsops import atomic_output
 from .model import MAX_LABEL, Edge, GraphData, Item, View, clip
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -254,15 +253,5 @@ def _capital(text: str) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write beside the target, then rename: a failed render never leaves a half-written page."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # os.open with 0o666 keeps the user's umask (mkstemp would make the page private to its owner).
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException as error:
-        tmp.unlink(missing_ok=True)
-        if isinstance(error, OSError) and error.filename is None:  # a failed write names no file: this one
-            error.filename = str(path)
-        raise
+    with atomic_output(path, "w", encoding="utf-8") as handle:
+        handle.write(text)

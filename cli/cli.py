@@ -309,14 +309,19 @@ def _query_text(query: str) -> tuple[str, str]:
     return query, "query"
 
 
+AdhocParamOption = typer.Option([], "--param", "-p", help="name=value (a string) or name:type=value (type: id, "
+                                "iri, string, integer, decimal, date, boolean); repeatable.")
+FormatOption = typer.Option("table", "--format", "-f", help="table, csv or json.")
+LimitOption = typer.Option(None, "--limit", "-n", min=0, help="Print at most this many rows.")
+
+
 @app.command("sparql")
 def sparql(
     query: str = typer.Argument(..., metavar="QUERY|FILE", help="A SPARQL query, or a file holding one."),
-    param: list[str] = typer.Option([], "--param", "-p", help="name=value (a string) or name:type=value "
-                                    "(type: id, iri, string, integer, decimal, date, boolean); repeatable."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    param: list[str] = AdhocParamOption,
+    fmt: str = FormatOption,
     columns: Optional[str] = ColumnsOption,
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=0, help="Print at most this many rows."),
+    limit: Optional[int] = LimitOption,
     graph: Optional[Path] = GraphOption,
     endpoint: Optional[str] = EndpointOption,
 ) -> None:
@@ -330,11 +335,10 @@ def sparql(
 @app.command("cypher")
 def cypher(
     query: str = typer.Argument(..., metavar="QUERY|FILE", help="A Cypher query, or a file holding one."),
-    param: list[str] = typer.Option([], "--param", "-p", help="name=value (a string) or name:type=value "
-                                    "(type: id, iri, string, integer, decimal, date, boolean); repeatable."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    param: list[str] = AdhocParamOption,
+    fmt: str = FormatOption,
     columns: Optional[str] = ColumnsOption,
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=0, help="Print at most this many rows."),
+    limit: Optional[int] = LimitOption,
     graph: Optional[Path] = GraphOption,
     neo4j: Optional[bool] = NeoOption,
 ) -> None:

@@ -124,3 +124,15 @@ def fuseki_url(tmp_path_factory):
     """A real Apache Jena Fuseki 5.6.0 (tests/fuseki_server, from Maven Central) for the session."""
     with running_fuseki(tmp_path_factory.mktemp("fuseki")) as url:
         yield url
+
+
+def tree_checksums(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (relative path -> sha256), and every folder (-> "dir"): what "the previous build
+    is byte-identical" compares."""
+    import hashlib
+
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        rel = str(path.relative_to(folder))
+        found[rel] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return found

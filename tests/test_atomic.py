@@ -5,7 +5,6 @@ one left behind. Real CLI processes, real files, real kills."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import signal
 import subprocess
@@ -19,6 +18,7 @@ import pytest
 from incidentkg.core import fsops
 from incidentkg.core.errors import InputError
 from incidentkg.ingest.build import build
+from conftest import tree_checksums  # the byte-identical check both files make
 
 HERE = Path(__file__).parent
 MINI = HERE / "cases" / "mini.yaml"
@@ -34,15 +34,6 @@ def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
 def start(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "incidentkg", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every file under `folder` (relative path -> sha256), and every folder (-> "dir")."""
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        rel = str(path.relative_to(folder))
-        found[rel] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
 
 
 def beside(out: Path) -> list[str]:
@@ -90,7 +81,7 @@ def previous(tmp_path) -> tuple[Path, dict[str, str]]:
     done = cli("build", str(MINI), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert (out / "ladybug" / "graph.lbug").exists()
-    return out, tree(out)
+    return out, tree_checksums(out)
 
 
 # ---------------------------------------------------------------- bad input never reaches the published build
@@ -103,7 +94,7 @@ def test_an_integer_beyond_64_bits_is_refused_and_the_previous_build_kept(tmp_pa
     assert done.returncode == 2
     line = one_line(done.stderr)
     assert f"{bad}:92:" in line and "field 'value'" in line and str(BIG) in line and "64-bit" in line
-    assert tree(out) == before
+    assert tree_checksums(out) == before
     assert beside(out) == []
 
 
@@ -178,7 +169,7 @@ def test_a_killed_build_keeps_the_previous_one_and_the_next_cleans_up(tmp_path, 
     assert process.returncode == -signal.SIGKILL
     left = beside(out)
     assert left and all(name.startswith(f".{out.name}.tmp-{process.pid}-") for name in left)
-    assert tree(out) == before  # the previous build, byte for byte
+    assert tree_checksums(out) == before  # the previous build, byte for byte
 
     again = cli("build", str(MINI), "-o", str(out), "--no-ladybug")
     assert again.returncode == 0, again.stderr
@@ -262,7 +253,7 @@ def test_a_kill_between_the_two_renames_of_the_fallback_is_recovered(tmp_path, p
     notes = [line for line in done.stderr.splitlines() if line.startswith("note:")]
     assert any("restored the previous build" in note and aside[0] in note for note in notes), done.stderr
     assert any("removed" in note and temps[0] in note for note in notes), done.stderr
-    assert tree(out) == before
+    assert tree_checksums(out) == before
     assert beside(out) == []
 
 

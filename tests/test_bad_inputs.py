@@ -6,7 +6,6 @@ made here (the tests run as root) and unmounted after."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -18,11 +17,13 @@ from pathlib import Path
 
 import pytest
 
+
 from incidentkg.core.errors import InputError
 from incidentkg.ingest.build import build
 from incidentkg.ingest.case import read_case, to_ntriples
 from incidentkg.ingest.importers import import_and_build
 from incidentkg.ontology.shacl import validate
+from conftest import tree_checksums  # the byte-identical check both files make
 
 TESTS = Path(__file__).parent
 MINI = TESTS / "cases" / "mini.yaml"
@@ -88,14 +89,6 @@ def first_non_ascii_line(text: str) -> int:
 def mini(old: str, new: str) -> str:
     assert old in MINI_TEXT, old
     return MINI_TEXT.replace(old, new, 1)
-
-
-def checksums(folder: Path) -> dict[str, str]:
-    out = {}
-    for path in sorted(folder.rglob("*")):
-        rel = str(path.relative_to(folder))
-        out[rel] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
 
 
 def run(args: list[str], cwd: Path, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
@@ -385,11 +378,11 @@ def assert_one_error_line(done: subprocess.CompletedProcess, code: int, expected
 def test_hostile_input_is_one_line_and_keeps_the_previous_build(work, name):
     prepare, code = CASES[name]
     args, expected = prepare(work)
-    before = checksums(work.graph)
+    before = tree_checksums(work.graph)
     assert before, "the previous build is there to be kept"
     done = run(args, work.root)
     assert_one_error_line(done, code, expected)
-    assert checksums(work.graph) == before
+    assert tree_checksums(work.graph) == before
     leftovers = [p.name for p in work.graph.parent.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
     assert leftovers == []
 
@@ -423,7 +416,7 @@ def test_viz_does_not_create_the_missing_folder(work):
 @pytest.mark.parametrize("engine", ["sparql", "cypher"])
 def test_injection_shaped_text_parameter_is_a_value(work, engine):
     # a free-text parameter takes the text as a value: no rows, nothing changed
-    before = checksums(work.graph)
+    before = tree_checksums(work.graph)
     done = run(["query", "run", "casualty_figures", "-e", engine, "-g", str(work.graph), "-f", "json",
                 "-p", "category=x' OR 1=1 }) MATCH (n) DETACH DELETE n //"], work.root)
     assert done.returncode == 0 and done.stderr == "", done.stderr
@@ -432,7 +425,7 @@ def test_injection_shaped_text_parameter_is_a_value(work, engine):
                      work.root)
     assert json.loads(everything.stdout), "the graph still answers"
     # the Cypher run makes the build's Ladybug copy; everything that was there is unchanged
-    after = checksums(work.graph)
+    after = tree_checksums(work.graph)
     assert {k: v for k, v in after.items() if k in before} == before
 
 

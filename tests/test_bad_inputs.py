@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-
 from incidentkg.core.errors import InputError
 from incidentkg.ingest.build import build
 from incidentkg.ingest.case import read_case, to_ntriples

@@ -490,20 +490,27 @@ def viz(
     out: Optional[Path] = typer.Option(
         None, "--out", "-o", help="HTML file to write (default: graph.html, incident-ID.html or query-NAME.html)."
     ),
+    max_nodes: int = typer.Option(
+        5000, "--max-nodes", min=1,
+        help="Above this many records the page shows the selection's incidents grouped by state and year instead.",
+    ),
     graph: Optional[Path] = GraphOption,
 ) -> None:
     """Draw the graph as a self-contained, offline HTML page (whole graph, one incident, or a query's result).
 
-    Nodes are shaped and coloured by ontology class; tooltips show each record's sources.
+    Nodes are shaped and coloured by ontology class; tooltips show each record's sources. The page has a search
+    box, filters (class, stance, speaker kind, outlet, dates), a contradiction board, a timeline and a map.
 
-    Contradicting claims are joined by red dashed edges; statement-to-claim edges are green (asserts) or orange (denies).
+    Contradicting claims are joined by red dashed edges; statement-to-claim edges are green (asserts) or orange
+    (denies); identity links are pink dotted "same as" edges.
 
     Prints the path of the page written.
     """
     from .viz import render
 
     try:
-        path = render(graph, incident=incident, query=query, params=param, engine=engine, out=out)
+        path = render(graph, incident=incident, query=query, params=param, engine=engine, out=out,
+                      max_nodes=max_nodes)
     except IncidentKGError as error:
         _fail(error)
     sys.stdout.write(f"{path}\n")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..core.errors import PathError, UsageError
+from ..core.graph import manifest
 from .model import GraphData, View
 from .overview import Overview, overview
 from .page import page_html, write_atomic
@@ -54,11 +55,15 @@ def select(
     elif query:
         ids, heading = graph.query(query, params, graph_dir, engine)
     else:
-        ids, heading = set(graph.record_ids()), "incidentkg: whole graph"
-    links = set(graph.ids_of_class("IdentityLink"))
-    drawn = len(ids - links)  # identity links are drawn as edges
+        heading = "incidentkg: whole graph"
+        counts = manifest(graph_dir).get("classes", {})  # the build counted its records by class
+        drawn = sum(n for cls, n in counts.items() if cls != "IdentityLink")
+        if drawn > max_nodes:
+            return overview(graph, None, heading, drawn, max_nodes)
+        ids = set(graph.record_ids())
+    drawn = len(ids - set(graph.ids_of_class("IdentityLink")))  # identity links are drawn as edges
     if drawn > max_nodes:
-        return overview(graph, None if not incident and not query else ids, heading, drawn, max_nodes)
+        return overview(graph, ids, heading, drawn, max_nodes)
     return graph.view(ids, heading, focus)
 
 

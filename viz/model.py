@@ -163,6 +163,19 @@ class GraphData:
                 found.append((predicate[len(ikg_ns):], term_id(subject.value)))
         return sorted(found)
 
+    def values(self, item_id: str, prop: str) -> list[str]:
+        """One field of a record, read alone (literal values, or ids of linked records): for passes over many
+        records that need one or two fields each."""
+        pattern = self.store.quads_for_pattern(self._node(item_id), ox.NamedNode(self._ikg_ns + prop), None,
+                                               ox.DefaultGraph())
+        return sorted(term_id(q.object.value) for q in pattern)
+
+    def is_of(self, item_id: str, cls: str) -> bool:
+        """Whether a record is typed `cls` (materialised superclasses count), one index look-up."""
+        return bool(next(iter(self.store.quads_for_pattern(self._node(item_id), ox.NamedNode(RDF_TYPE_IRI),
+                                                           ox.NamedNode(self._ikg_ns + cls), ox.DefaultGraph())),
+                         None))
+
     def ids_of_class(self, cls: str) -> list[str]:
         """Every record typed `cls` (superclass types are materialised, so 'Incident' finds raids too)."""
         pattern = self.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE_IRI), ox.NamedNode(self._ikg_ns + cls),

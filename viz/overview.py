@@ -27,10 +27,9 @@ def overview(graph: GraphData, ids: set[str] | None, heading: str, records: int,
         incidents = sorted(set(incidents) & ids)
     states: dict[str, str] = {}  # place id -> state name
     counts: Counter = Counter()
-    for incident in incidents:
-        item = graph.items[incident]
-        year = (graph.text(item, "startDate") or "")[:4] or "undated"
-        place = (item.links.get("place") or [""])[0]
+    for incident in incidents:  # two index look-ups each, not the whole record
+        year = (graph.values(incident, "startDate") or [""])[0][:4] or "undated"
+        place = (graph.values(incident, "place") or [""])[0]
         if place not in states:
             states[place] = _state_of(graph, place)
         counts[(states[place], year)] += 1
@@ -40,12 +39,10 @@ def overview(graph: GraphData, ids: set[str] | None, heading: str, records: int,
 
 
 def _state_of(graph: GraphData, place: str) -> str:
-    item = graph.items.get(place)
-    if item is None:
+    if not place:
         return "no state recorded"
-    for pid in (place, *item.links.get("partOf", [])):
-        p = graph.items.get(pid)
-        if p is not None and graph.onto.is_a(p.cls, "State"):
+    for pid in (place, *graph.values(place, "partOf")):  # partOf is materialised transitively
+        if graph.is_of(pid, "State"):
             return graph.name(pid)
     return "no state recorded"
 

@@ -33,6 +33,7 @@ from pyvis.node import Node as PyvisNode
 
 from ..ingest.case import CONTROLS
 from ..core.fsops import atomic_output
+from ..core.text import fold
 from . import geo, workbench
 from .layout import radial
 from .model import MAX_LABEL, Edge, GraphData, Item, View, clip
@@ -288,6 +289,9 @@ EDGE_LEGEND = [
 ]
 
 
+GRID_X, GRID_Y = 76, 48  # the overview's grid: years across, states down
+
+
 def overview_parts(ov: Overview) -> dict:
     """The aggregated page: one node per state and year (sized by its incidents), one per state, laid out
     as a grid, the map shaded by count, the timeline counting incidents per year."""
@@ -300,20 +304,24 @@ def overview_parts(ov: Overview) -> dict:
     nodes, edges = [], []
     for row, state in enumerate(states):
         nodes.append({"id": f"state:{state}", "label": f"{canvas_text(state)}: {totals[state]:,}", "shape": "box",
-                      "color": "#f0f0f0", "x": -260, "y": row * 70, "font": {"size": 22},
+                      "color": "#f0f0f0", "x": -300, "y": row * GRID_Y, "font": {"size": 30},
                       "title": tooltip_html(state, "state", [("incidents", f"{totals[state]:,}")])})
     for g in ov.groups:
         gid = f"group:{g['state']}:{g['year']}"
         nodes.append({"id": gid, "label": f"{g['count']:,}", "shape": "dot", "color": colour,
-                      "size": 6 + min(40.0, g["count"] ** 0.5 * 2), "font": {"size": 16},
-                      "x": (years.index(g["year"]) + 1) * 130, "y": states.index(g["state"]) * 70,
+                      "size": 4 + min(GRID_Y / 2.2, g["count"] ** 0.5 * 1.2), "font": {"size": 20},
+                      "x": (years.index(g["year"]) + 1) * GRID_X, "y": states.index(g["state"]) * GRID_Y,
                       "title": tooltip_html(f"{g['state']}, {g['year']}", "incidents",
                                             [("incidents", f"{g['count']:,}")])})
         edges.append({"from": f"state:{g['state']}", "to": gid, "color": PLAIN_EDGE, "width": 0.5,
                       "arrows": {"to": {"enabled": False}}})
     for index, year in enumerate(years):
-        nodes.append({"id": f"year:{year}", "label": year, "shape": "text", "x": (index + 1) * 130, "y": -70,
-                      "font": {"size": 22}, "title": tooltip_html(year, "year", [])})
+        nodes.append({"id": f"year:{year}", "label": year, "shape": "text", "x": (index + 1) * GRID_X,
+                      "y": -GRID_Y, "font": {"size": 26}, "title": tooltip_html(year, "year", [])})
+    facets = {f"state:{state}": {"c": "Place", "s": fold(state)} for state in states}
+    facets.update({f"group:{g['state']}:{g['year']}": {"c": "Incident", "s": fold(f"{g['state']} {g['year']}"),
+                                                       **({"d": f"{g['year']}-07-01"} if g["year"].isdigit() else {})}
+                   for g in ov.groups})
     options = options_for(len(nodes) + PHYSICS_LIMIT)
     shade = {}
     top = max(totals.values(), default=1)
@@ -324,7 +332,7 @@ def overview_parts(ov: Overview) -> dict:
     for g in ov.groups:
         by_year[g["year"]] += g["count"]
     payload = {
-        "nodes": nodes, "edges": edges, "options": options, "facets": {}, "kinds": [], "outlets": {},
+        "nodes": nodes, "edges": edges, "options": options, "facets": facets, "kinds": [], "outlets": {},
         "timeline": [{"id": f"year:{y}", "d": f"{y}-07-01", "lane": "Incidents", "n": by_year[y]}
                      for y in years if y.isdigit()],
         "focus": [], "classes": {}, "pairs": {}, "overview": True,

@@ -42,6 +42,14 @@
     var wanted = LEGIBLE / 22;  // claims' and speakers' label size (page.py FONT_SIZES)
     if (scale < wanted && payload.focus.length) {
       network.moveTo({ position: network.getPosition(payload.focus[0]), scale: wanted, animation: false });
+    } else if (scale < wanted && payload.overview) {
+      // the grid's top-left corner (state names, first years) at a legible size; the rest is a drag away
+      var positions = network.getPositions(), xs = [], ys = [];
+      Object.keys(positions).forEach(function (id) { xs.push(positions[id].x); ys.push(positions[id].y); });
+      var canvas = document.getElementById("ikg-network");
+      var minX = Math.min.apply(null, xs) - 230, minY = Math.min.apply(null, ys) - 40;
+      network.moveTo({ position: { x: minX + canvas.clientWidth / 2 / wanted, y: minY + canvas.clientHeight / 2 / wanted },
+                       scale: wanted, animation: false });
     }
   }
   function stopPhysics() {
@@ -54,12 +62,6 @@
     });
     network.redraw();
   }
-  if (payload.options.physics && payload.options.physics.enabled === false) {
-    stopPhysics();
-  } else {
-    network.once("stabilizationIterationsDone", stopPhysics);
-  }
-  if (payload.nodes.length === 0) { stopPhysics(); }
 
   // ------------------------------------------------------------ filters
   var state = { classes: {}, stances: {}, kinds: {}, outlets: {}, from: "", to: "" };
@@ -252,7 +254,8 @@
   });
 
   // ------------------------------------------------------------ timeline (own SVG): brush to filter, wheel to zoom
-  var SVG_NS = "http://www.w3.org/2000/svg";
+  // the SVG namespace, as the parser gave it to the map (so that no URL needs writing here)
+  var SVG_NS = document.querySelector("#ikg-map svg").namespaceURI;
   var box = document.getElementById("ikg-timeline");
   var items = payload.timeline || [];
   var DAY = 86400000;
@@ -297,7 +300,7 @@
     }
     Object.keys(lanes).forEach(function (lane) {
       var text = el("text", { x: 4, y: 34 + lanes[lane] * 34, "font-size": 11, fill: "#444" });
-      text.textContent = lane + "s";
+      text.textContent = /s$/.test(lane) ? lane : lane + "s";
     });
     var most = Math.max.apply(null, items.map(function (i) { return i.n || 1; }).concat([1]));
     items.forEach(function (item) {
@@ -354,4 +357,10 @@
     apply: apply,
   };
   apply();
+  // last, so that everything above exists when the first frame is drawn (without physics, at once)
+  if (payload.nodes.length === 0 || (payload.options.physics && payload.options.physics.enabled === false)) {
+    stopPhysics();
+  } else {
+    network.once("stabilizationIterationsDone", stopPhysics);
+  }
 })();

@@ -192,6 +192,11 @@ def network(view: View) -> tuple[Network, dict[str, tuple[str, str]]]:
         # Network.add_edge scans the node list per edge (quadratic on big graphs); the view already
         # guarantees both ends are drawn, so the edge's options go straight in.
         net.edges.append(PyvisEdge(edge.source, edge.target, True, **edge_options(graph, edge)).options)
+    if len(view.items) > PHYSICS_LIMIT:  # app.js tells a plain edge's relation and ends on hover instead
+        for edge, options in zip(view.edges, net.edges):
+            if edge.link is None:
+                options["p"] = graph.prop_label(edge.prop)
+                options.pop("title", None)
     net.options = options_for(len(view.items))
     return net, styles
 
@@ -254,6 +259,7 @@ def page_html(view: View | Overview) -> str:
     nodes, edges, heading, _height, _width, options = net.get_network_data()
     graph = view.graph
     counts = Counter(graph.top(item) for item in view.items)
+    counts["IdentityLink"] = sum(1 for e in view.edges if e.link)  # drawn as edges
     facets = workbench.Facets(graph)
     records = {item.id: facets.of(item) for item in view.items}
     outlets = sorted({o for r in records.values() for o in r.get("o", [])})
@@ -265,9 +271,20 @@ def page_html(view: View | Overview) -> str:
         "timeline": workbench.timeline(view, records), "focus": [f for f in view.focus if f in records],
         "classes": {name: _capital(graph.onto.classes[name].label("en")) for name in graph.onto.top_classes()},
         "pairs": {p.key: [s.claim for s in p.sides] for p in pairs},
+        "hub": _hub(view),
     }
     return _render(heading=heading, payload=payload, legend=_legend(graph, styles, counts), pairs=pairs,
                    marks=marks, notice=None, node_count=len(nodes), edge_count=len(edges))
+
+
+def _hub(view: View) -> str | None:
+    """The incident with the most links, where an unfocused large page opens legibly."""
+    degree = Counter()
+    for edge in view.edges:
+        degree[edge.source] += 1
+        degree[edge.target] += 1
+    incidents = [i.id for i in view.items if view.graph.top(i) == "Incident"]
+    return max(incidents or [i.id for i in view.items] or [None], key=lambda i: (degree[i], i) if i else (0, ""))
 
 
 def _legend(graph: GraphData, styles, counts) -> list[dict]:

@@ -3,7 +3,9 @@
 // Everything else this script writes into the page goes through textContent, never markup.
 (function () {
   "use strict";
+  // performance marks (read by bench/bench_viz.py): data parsed, network built, first frame drawn
   var payload = JSON.parse(document.getElementById("ikg-data").textContent);
+  performance.mark("ikg-parsed");
   var body = document.body;
   var status = document.getElementById("ikg-status");
   var details = document.getElementById("ikg-details");
@@ -16,22 +18,64 @@
     return element;
   }
 
+  // Tooltip HTML stays a string until it is shown (thousands of DOM trees up front would slow the first frame);
+  // the page shows it on hover itself instead of leaving it to vis-network.
   var titles = {};
   function withTooltip(record, kind) {
-    if (typeof record.title === "string") {
-      titles[kind + ":" + record.id] = record.title;
-      record.title = tooltip(record.title);
-    }
+    if (typeof record.title === "string") { titles[kind + ":" + record.id] = record.title; }
+    delete record.title;
     return record;
   }
   payload.edges.forEach(function (edge, index) { edge.id = "e" + index; });
+  var labels = {};
+  payload.nodes.forEach(function (n) { labels[n.id] = n.label; });
   var nodes = new vis.DataSet(payload.nodes.map(function (n) { return withTooltip(n, "node"); }));
   var edges = new vis.DataSet(payload.edges.map(function (e) { return withTooltip(e, "edge"); }));
+  function edgeTooltip(edge) {
+    // a large page carries no tooltip per edge: its relation and ends, as text (never markup)
+    var box = document.createElement("div");
+    box.className = "ikg-tip";
+    var head = document.createElement("div");
+    head.className = "tip-head";
+    head.appendChild(document.createElement("bdi")).textContent = edge.p || edge.label || "";
+    var ends = document.createElement("div");
+    ends.className = "tip-cls";
+    ends.appendChild(document.createElement("bdi")).textContent = labels[edge.from] || edge.from;
+    ends.appendChild(document.createTextNode(" → "));
+    ends.appendChild(document.createElement("bdi")).textContent = labels[edge.to] || edge.to;
+    box.appendChild(head);
+    box.appendChild(ends);
+    return box;
+  }
+  var hoverTip = document.createElement("div");
+  hoverTip.className = "vis-tooltip";
+  document.getElementById("ikg-network").appendChild(hoverTip);
+  function showTip(element, pointer) {
+    while (hoverTip.firstChild) { hoverTip.removeChild(hoverTip.firstChild); }
+    hoverTip.appendChild(element);
+    hoverTip.style.left = (pointer.DOM.x + 12) + "px";
+    hoverTip.style.top = (pointer.DOM.y + 12) + "px";
+    hoverTip.style.visibility = "visible";
+  }
+  function hideTip() { hoverTip.style.visibility = "hidden"; }
   var summary = payload.nodes.length + " nodes, " + payload.edges.length + " edges";
 
   var network = new vis.Network(document.getElementById("ikg-network"), { nodes: nodes, edges: edges },
                                 payload.options);
   window.ikgNetwork = network;
+  performance.mark("ikg-network");
+  network.on("hoverNode", function (params) {
+    var markup = titles["node:" + params.node];
+    if (markup !== undefined) { showTip(tooltip(markup), params.pointer); }
+  });
+  network.on("hoverEdge", function (params) {
+    var markup = titles["edge:" + params.edge];
+    showTip(markup !== undefined ? tooltip(markup) : edgeTooltip(edges.get(params.edge)), params.pointer);
+  });
+  network.on("blurNode", hideTip);
+  network.on("blurEdge", hideTip);
+  network.on("dragStart", hideTip);
+  network.on("zoom", hideTip);
   body.setAttribute("data-network", "ready");
 
   // ------------------------------------------------------------ first frame: legible where it matters
@@ -40,8 +84,9 @@
     network.fit({ animation: false });
     var scale = network.getScale();
     var wanted = LEGIBLE / 22;  // claims' and speakers' label size (page.py FONT_SIZES)
-    if (scale < wanted && payload.focus.length) {
-      network.moveTo({ position: network.getPosition(payload.focus[0]), scale: wanted, animation: false });
+    var centre = payload.focus.length ? payload.focus[0] : payload.hub;
+    if (scale < wanted && centre) {
+      network.moveTo({ position: network.getPosition(centre), scale: wanted, animation: false });
     } else if (scale < wanted && payload.overview) {
       // the grid's top-left corner (state names, first years) at a legible size; the rest is a drag away
       var positions = network.getPositions(), xs = [], ys = [];
@@ -56,6 +101,7 @@
     network.setOptions({ physics: false });
     readableView();
     network.once("afterDrawing", function () {
+      performance.mark("ikg-drawn");
       body.setAttribute("data-stabilized", "true");
       status.textContent = summary;
       apply();
@@ -77,6 +123,7 @@
     return true;
   }
   var visible = {};
+  Object.keys(facets).forEach(function (id) { visible[id] = true; });  // every node starts shown
   function apply() {
     var changes = [];
     var counts = { classes: {}, stances: {}, kinds: {}, outlets: {} };
@@ -93,6 +140,11 @@
       }
     });
     if (changes.length) { nodes.update(changes); }
+    var links = edges.get({ filter: function (e) { return !!e.link; } });
+    if (links.length && links.some(function (e) { return !!e.hidden !== !!state.classes.IdentityLink; })) {
+      edges.update(links.map(function (e) { return { id: e.id, hidden: !!state.classes.IdentityLink }; }));
+    }
+    counts.classes.IdentityLink = state.classes.IdentityLink ? 0 : links.length;
     document.querySelectorAll("#ikg-legend li[data-class]").forEach(function (li) {
       var name = li.getAttribute("data-class");
       li.querySelector(".count").textContent = String(counts.classes[name] || 0);
@@ -222,7 +274,12 @@
   network.on("click", function (params) {
     var key = params.nodes.length ? "node:" + params.nodes[0]
             : params.edges.length ? "edge:" + params.edges[0] : null;
-    if (key && titles[key] !== undefined) { details.innerHTML = titles[key]; }
+    if (key && titles[key] !== undefined) {
+      details.innerHTML = titles[key];
+    } else if (params.edges.length) {
+      while (details.firstChild) { details.removeChild(details.firstChild); }
+      details.appendChild(edgeTooltip(edges.get(params.edges[0])));
+    }
     showSelection(params.nodes);
   });
   document.querySelectorAll(".statement[data-statement]").forEach(function (row) {
@@ -262,7 +319,15 @@
   function time(d) { return Date.parse(d.slice(0, 10) + "T00:00:00Z"); }
   function iso(t) { return new Date(t).toISOString().slice(0, 10); }
   var full = items.length ? [time(items[0].d) - 15 * DAY, time(items[items.length - 1].d) + 15 * DAY] : [0, DAY];
-  var domain = full.slice();
+  // opens on the middle nine tenths of the items (a few late documents would squeeze the rest into a line);
+  // the wheel zooms out to the rest, a double-click shows everything
+  function opening() {
+    if (items.length < 10) { return full.slice(); }
+    var lo = time(items[Math.floor(items.length * 0.05)].d), hi = time(items[Math.ceil(items.length * 0.95) - 1].d);
+    var pad = Math.max(15 * DAY, (hi - lo) * 0.08);
+    return [Math.max(full[0], lo - pad), Math.min(full[1], hi + pad)];
+  }
+  var domain = opening();
   var svg = document.createElementNS(SVG_NS, "svg");
   box.appendChild(svg);
   var lanes = {};
@@ -303,10 +368,13 @@
       text.textContent = /s$/.test(lane) ? lane : lane + "s";
     });
     var most = Math.max.apply(null, items.map(function (i) { return i.n || 1; }).concat([1]));
+    var stacks = {};  // items on the same few pixels stack upwards within their lane
     items.forEach(function (item) {
       var t = time(item.d);
       if (t < domain[0] || t > domain[1]) { return; }
-      var x = xOf(t, width), y = 30 + lanes[item.lane] * 34;
+      var x = xOf(t, width), slot = item.lane + ":" + Math.round(x / 6);
+      stacks[slot] = (stacks[slot] || 0) + 1;
+      var y = 34 + lanes[item.lane] * 34 - Math.min(4, stacks[slot] - 1) * 5;
       var shown = facets[item.id] === undefined || visible[item.id] !== false;
       if (item.n) {
         var h = 8 + 60 * item.n / most;
@@ -330,16 +398,44 @@
     }
   }
   function localX(event) { return event.clientX - svg.getBoundingClientRect().left; }
-  svg.addEventListener("mousedown", function (event) { brush = { a: localX(event), b: localX(event) }; drawTimeline(); });
-  window.addEventListener("mousemove", function (event) { if (brush) { brush.b = localX(event); drawTimeline(); } });
+  // redrawn only once a drag has begun, so that a double-click lands on the elements it started on
+  svg.addEventListener("mousedown", function (event) { brush = { a: localX(event), b: localX(event) }; });
+  window.addEventListener("mousemove", function (event) {
+    if (brush) {
+      brush.b = localX(event);
+      if (Math.abs(brush.b - brush.a) >= 3) { drawTimeline(); }
+    }
+  });
   window.addEventListener("mouseup", function () {
     if (!brush) { return; }
     var width = box.clientWidth || 800, a = Math.min(brush.a, brush.b), b = Math.max(brush.a, brush.b);
     brush = null;
-    if (b - a < 3) { drawTimeline(); return; }
+    if (b - a < 3) { return; }
     setRange(iso(tOf(a, width)), iso(tOf(b, width)));
   });
   svg.addEventListener("dblclick", function () { domain = full.slice(); setRange("", ""); });
+  // the map: the wheel zooms around the pointer (marks a few kilometres apart part at close range)
+  var mapSvg = document.querySelector("#ikg-map svg");
+  var view = mapSvg.getAttribute("viewBox").split(" ").map(Number), mapFull = view.slice();
+  mapSvg.addEventListener("wheel", function (event) {
+    event.preventDefault();
+    var r = mapSvg.getBoundingClientRect();
+    var px = view[0] + (event.clientX - r.left) / r.width * view[2];
+    var py = view[1] + (event.clientY - r.top) / r.height * view[3];
+    var f = event.deltaY > 0 ? 1.25 : 0.8;
+    var w = Math.min(mapFull[2], view[2] * f), h = Math.min(mapFull[3], view[3] * f);
+    view = [px - (px - view[0]) * w / view[2], py - (py - view[1]) * h / view[3], w, h];
+    mapSvg.setAttribute("viewBox", view.join(" "));
+    mapSvg.querySelectorAll("circle").forEach(function (c) {
+      if (!c.dataset.r) { c.dataset.r = c.getAttribute("r"); }
+      c.setAttribute("r", String(Number(c.dataset.r) * Math.max(0.05, w / mapFull[2])));
+    });
+  }, { passive: false });
+  mapSvg.addEventListener("dblclick", function () {
+    view = mapFull.slice();
+    mapSvg.setAttribute("viewBox", view.join(" "));
+    mapSvg.querySelectorAll("circle").forEach(function (c) { if (c.dataset.r) { c.setAttribute("r", c.dataset.r); } });
+  });
   svg.addEventListener("wheel", function (event) {
     event.preventDefault();
     var width = box.clientWidth || 800, centre = tOf(localX(event), width);

@@ -192,11 +192,14 @@ def network(view: View) -> tuple[Network, dict[str, tuple[str, str]]]:
         # Network.add_edge scans the node list per edge (quadratic on big graphs); the view already
         # guarantees both ends are drawn, so the edge's options go straight in.
         net.edges.append(PyvisEdge(edge.source, edge.target, True, **edge_options(graph, edge)).options)
-    if len(view.items) > PHYSICS_LIMIT:  # app.js tells a plain edge's relation and ends on hover instead
+    if len(view.items) > PHYSICS_LIMIT:
+        # app.js tells a plain edge's relation and ends on hover instead of a tooltip per edge, and the
+        # colours say what the labels would (each label is measured and drawn: thousands slow the first frame)
         for edge, options in zip(view.edges, net.edges):
             if edge.link is None:
-                options["p"] = graph.prop_label(edge.prop)
+                options["p"] = options.pop("label", None) or graph.prop_label(edge.prop)
                 options.pop("title", None)
+                options.pop("font", None)
     net.options = options_for(len(view.items))
     return net, styles
 

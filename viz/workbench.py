@@ -128,17 +128,20 @@ def board(view: View) -> list[Pair]:
     scans every incident's name and is far slower on a large build. tests/test_workbench.py holds the pairs
     equal to the query's."""
     graph = view.graph
-    drawn = {i.id for i in view.items}
+    drawn, claims = _drawn(view, "Claim")
     pairs = []
-    for item in view.items:
-        if graph.top(item) != "Claim":
-            continue
+    for item in claims:
         incidents = [i for i in item.links.get("incident", []) if i in drawn]
         for other in item.links.get("contradicts", []):
             if item.id < other and other in drawn and incidents:
                 sides = (_side(graph, item.id, drawn), _side(graph, other, drawn))
                 pairs.append(Pair(f"{item.id}|{other}", incidents[0], graph.name(incidents[0]), sides))
     return sorted(pairs, key=lambda p: (p.incident, p.key))
+
+
+def _drawn(view: View, top: str) -> tuple[set[str], list[Item]]:
+    """The ids drawn, and the drawn records of one top class."""
+    return {i.id for i in view.items}, [i for i in view.items if view.graph.top(i) == top]
 
 
 def _side(graph: GraphData, claim: str, drawn: set[str]) -> Side:
@@ -205,11 +208,9 @@ def map_marks(view: View) -> list[dict]:
     largest death toll any source gives and coloured by how far the sources' tolls spread; places that
     identity links join to the incident's place, at other coordinates, are marks of their own."""
     graph = view.graph
-    drawn = {i.id for i in view.items}
+    drawn, incidents = _drawn(view, "Incident")
     marks = []
-    for item in view.items:
-        if graph.top(item) != "Incident":
-            continue
+    for item in incidents:
         places = item.links.get("place", [])
         where = _located(graph, places[0]) if places else None
         if where is None:

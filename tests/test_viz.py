@@ -483,7 +483,7 @@ def test_errors(bundled_graph, tmp_path):
 def test_cli(bundled_graph, tmp_path):
     result = runner.invoke(app, ["viz", "--help"])
     assert result.exit_code == 0
-    for option in ("--incident", "--query", "--param", "--engine", "--out", "--graph"):
+    for option in ("--incident", "--query", "--param", "--engine", "--out", "--graph", "--max-nodes"):
         assert option in result.output
 
     out = tmp_path / "sub" / "t.html"

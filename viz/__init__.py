@@ -1,8 +1,9 @@
-"""Interactive HTML drawings of the built graph (pyvis / vis-network), self-contained and offline.
+"""The investigator's workbench: self-contained, offline HTML pages of the built graph (pyvis / vis-network).
 
 `render()` draws the whole graph, one incident's neighbourhood, or the records a saved query returns, with
-nodes styled by ontology class, provenance tooltips and contradictions highlighted. model.py decides what
-is drawn and what it says; page.py turns that into a safe HTML file.
+search, filters, a contradiction board, a timeline and a map. model.py reads and selects the records (from
+the store, per view), layout.py places them, workbench.py derives the panels' data, overview.py groups a
+selection above the node cap, and page.py turns all of it into a safe HTML file.
 """
 
 from __future__ import annotations

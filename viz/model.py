@@ -1,6 +1,7 @@
-"""What the visualisation draws: the built graph read into records, a selection of them (whole graph, one
-incident's neighbourhood, or a saved query's result), and for each record its class, a short label and its
-provenance as plain-text tooltip rows. Nothing here produces HTML; page.py escapes all of it.
+"""What the visualisation draws: records read from the build's store as a view needs them (never the whole
+build), a selection of them (whole graph, one incident's neighbourhood with the records identity links join
+to it, or a saved query's result), and for each record its class, a short label and its provenance as
+plain-text tooltip rows. Nothing here produces HTML; page.py escapes all of it.
 
 Class, property and field names come from the ontology model, so a new subclass or property shows up
 without code here: only the few relations that define an incident's neighbourhood and a statement's
@@ -193,13 +194,6 @@ class GraphData:
             for top in self.onto.top_classes():
                 self._known.update(self.ids_of_class(top))
         return self._known
-
-    def sparql(self, text: str, **bindings) -> list[dict]:
-        """A SELECT on the store with its variables bound as terms (never spliced into the text)."""
-        subs = {ox.Variable(k): v for k, v in bindings.items()}
-        solutions = self.store.query(text, substitutions=subs)
-        names = [v.value for v in solutions.variables]
-        return [{n: s[n] for n in names} for s in solutions]
 
     # ------------------------------------------------------------ texts
 

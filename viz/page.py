@@ -1,5 +1,6 @@
-"""The HTML page: a pyvis network (nodes, edges, options) rendered through our own template so that the file is
-self-contained and safe to open anywhere.
+"""The HTML page: a pyvis network (nodes, edges, options, positions from layout.py) with the workbench around
+it (filters, contradiction board, timeline, map; see workbench.py), rendered through our own template so that
+the file is self-contained and safe to open anywhere.
 
 - Offline: vis-network's JS is inlined from pyvis's bundled copy; pyvis's own template is not used because
   it links Bootstrap from a CDN even in `in_line` mode. vis-network's 220 kB stylesheet is left out: it
@@ -8,7 +9,9 @@ self-contained and safe to open anywhere.
 - Escaping: every text from the graph is html.escape'd exactly once, when tooltip HTML is built here.
   The data travels as JSON in a non-executed <script type="application/json"> block with '<', '>' and '&'
   written as \\u escapes, so no value can close the script element; app.js turns tooltip HTML into DOM
-  elements (vis-network shows string titles as plain text). Canvas labels are not HTML and stay unescaped.
+  elements when one is shown (vis-network shows string titles as plain text). Canvas labels are not HTML and
+  stay unescaped. The board and the map are rendered by the template, whose autoescaping escapes their text;
+  only http(s) document URLs (workbench.web_url) become links.
 - Direction: each data text in HTML sits in its own <bdi>, so bidi controls in it (U+202A-202E, U+2066-2069,
   U+200E/F, U+061C) cannot reorder what is around it; canvas labels and the page title cannot isolate, so
   those controls are removed from them.
@@ -281,13 +284,13 @@ def page_html(view: View | Overview) -> str:
 
 
 def _hub(view: View) -> str | None:
-    """The incident with the most links, where an unfocused large page opens legibly."""
+    """The incident with the most links (else any record), where an unfocused large page opens legibly."""
     degree = Counter()
     for edge in view.edges:
         degree[edge.source] += 1
         degree[edge.target] += 1
-    incidents = [i.id for i in view.items if view.graph.top(i) == "Incident"]
-    return max(incidents or [i.id for i in view.items] or [None], key=lambda i: (degree[i], i) if i else (0, ""))
+    candidates = [i.id for i in view.items if view.graph.top(i) == "Incident"] or [i.id for i in view.items]
+    return max(candidates, key=lambda i: (degree[i], i)) if candidates else None
 
 
 def _legend(graph: GraphData, styles, counts) -> list[dict]:

@@ -453,11 +453,12 @@
     setRange: setRange,
     apply: apply,
   };
-  apply();
-  // last, so that everything above exists when the first frame is drawn (without physics, at once)
+  // last, so that everything above exists when the first frame is drawn (without physics, at once); a large
+  // page fills its counts, board and timeline just after that frame (stopPhysics), a small one at once
   if (payload.nodes.length === 0 || (payload.options.physics && payload.options.physics.enabled === false)) {
     stopPhysics();
   } else {
+    apply();
     network.once("stabilizationIterationsDone", stopPhysics);
   }
 })();

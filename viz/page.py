@@ -7,8 +7,8 @@ the file is self-contained and safe to open anywhere.
   styles buttons and editors this page does not enable; page.html carries the one tooltip rule it needs. A Content-Security-Policy meta tag forbids
   every network load, so a remote URL slipping in later would fail loudly instead of phoning home.
 - Escaping: every text from the graph is html.escape'd exactly once, when tooltip HTML is built here.
-  The data travels as JSON in a non-executed <script type="application/json"> block with '<', '>' and '&'
-  written as \\u escapes, so no value can close the script element; app.js turns tooltip HTML into DOM
+  The data travels as JSON in a non-executed <script type="application/json"> block with every '<'
+  written as \\u003c, so no value can close the script element; app.js turns tooltip HTML into DOM
   elements when one is shown (vis-network shows string titles as plain text). Canvas labels are not HTML and
   stay unescaped. The board and the map are rendered by the template, whose autoescaping escapes their text;
   only http(s) document URLs (workbench.web_url) become links.
@@ -219,11 +219,11 @@ def options_for(nodes: int) -> dict:
 
 
 def script_json(data) -> str:
-    """JSON that is inert inside a <script> element: no '<', '>' or '&' survives, so neither '</script>' nor
-    '<!--' can appear, and U+2028/2029 are escaped for old JS parsers."""
+    """JSON that is inert inside a <script> element: no '<' survives, so neither '</script' nor '<!--' can
+    appear (script data has no character references, and '>' matters only after '<!--'), and U+2028/2029 are
+    escaped for old JS parsers. Tooltip HTML is most of a large page, so '>' and '&' stay as they are."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (("<", "\\u003c"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
     return text
 

@@ -229,6 +229,18 @@ def test_document_links_open_only_http_in_a_new_tab(browser, pages):
     opened.close(links=(href,))
 
 
+def test_pinned_details_link_a_documents_url(tanhuato):
+    tanhuato.js("ikgNetwork.body.emitter.emit('click', {nodes: ['insightcrime-2015-05-25'], edges: []}); null")
+    links = tanhuato.js("[...document.querySelectorAll('#ikg-details a')].map(a => [a.href, a.target, a.rel])")
+    url = tanhuato.js("JSON.parse(document.getElementById('ikg-data').textContent).nodes"
+                      ".find(n => n.id === 'insightcrime-2015-05-25').title")
+    assert links and all(href in url and target == "_blank" and rel == "noopener noreferrer"
+                         for href, target, rel in links)
+    # a document without a URL links nothing
+    tanhuato.js("ikgNetwork.body.emitter.emit('click', {nodes: ['la-jornada-2015-05-26'], edges: []}); null")
+    assert tanhuato.js("document.querySelectorAll('#ikg-details a').length") == 0
+
+
 def test_map_marks_focus_their_incident(tanhuato):
     page = tanhuato.page
     page.click('#ikg-tabs button[data-tab="map"]')

@@ -12,6 +12,29 @@
   var details = document.getElementById("ikg-details");
   var facets = payload.facets || {};
 
+  // In the pinned details a document's URL becomes a link when it is an absolute http(s) one (nothing else
+  // does); the address is set as a property, never written as markup.
+  function linkify(container) {
+    container.querySelectorAll("tr").forEach(function (row) {
+      var th = row.querySelector("th"), td = row.querySelector("td");
+      var url = td ? td.textContent.trim() : "";
+      if (!th || th.textContent !== "URL" || !/^https?:\/\/[^\s]+$/i.test(url)) { return; }
+      var link = document.createElement("a");
+      link.className = "doc";
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      link.appendChild(document.createElement("bdi")).textContent = url;
+      while (td.firstChild) { td.removeChild(td.firstChild); }
+      td.appendChild(link);
+    });
+    return container;
+  }
+  function pin(markup) {
+    details.innerHTML = markup;
+    linkify(details);
+  }
+
   function tooltip(markup) {
     var element = document.createElement("div");
     element.className = "ikg-tip";
@@ -261,7 +284,7 @@
     document.querySelectorAll("#ikg-map .mark").forEach(function (mark) {
       mark.classList.toggle("selected", !!chosen[mark.getAttribute("data-incident")]);
     });
-    if (ids.length === 1 && titles["node:" + ids[0]] !== undefined) { details.innerHTML = titles["node:" + ids[0]]; }
+    if (ids.length === 1 && titles["node:" + ids[0]] !== undefined) { pin(titles["node:" + ids[0]]); }
   }
   function focusOn(ids) {
     ids = ids.filter(function (id) { return nodes.get(id); });
@@ -276,7 +299,7 @@
     var key = params.nodes.length ? "node:" + params.nodes[0]
             : params.edges.length ? "edge:" + params.edges[0] : null;
     if (key && titles[key] !== undefined) {
-      details.innerHTML = titles[key];
+      pin(titles[key]);
     } else if (params.edges.length) {
       while (details.firstChild) { details.removeChild(details.firstChild); }
       details.appendChild(edgeTooltip(edges.get(params.edges[0])));

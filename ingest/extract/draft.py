@@ -105,7 +105,7 @@ class _Writer:
             if publisher is None:
                 publisher = self.agent_for(Speaker(0, 0, cls="NewsOutlet", how="new", score=0.5), name=src.site)
         date = opt.date or src.date
-        title = opt.title or src.title or _first_line(src)
+        title = opt.title or src.title
         if title is None:
             title = f"Text from {Path(src.path).name} (headline not recorded)"
             notes.append("no headline found: edit the title")
@@ -296,15 +296,6 @@ def _quantity(figure: Figure) -> dict:
 
 def _pending(record: dict, meta: dict) -> dict:
     return {**record, "review": "pending", "proposal": meta}
-
-
-def _first_line(source: Source) -> str | None:
-    for start, end in source.paragraphs():
-        line = source.text[start:end].strip()
-        if 8 <= len(line) <= 160 and not line.endswith((".", ":", "\u201d", '"')):
-            return line
-        return None
-    return None
 
 
 _INDEXES: dict[int, Any] = {}

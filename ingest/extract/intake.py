@@ -67,6 +67,8 @@ def read(path: Path, language: str = "auto") -> Source:
     if not source.text.strip():
         raise InputError(name, None, None, None, "no main text found in the HTML")
     source.lang = language if language != "auto" else detect_language(source.text, name)
+    if source.title is None:
+        source.title = _headline(source.text)
     _mark_skipped(source)
     if source.url is None:
         found = URL.search(source.text[:2000])
@@ -127,6 +129,15 @@ def _mark_skipped(source: Source) -> None:
             source.skipped.append((start, end, "boilerplate"))
         elif title and folded == title:
             source.skipped.append((start, end, "headline"))
+
+
+def _headline(text: str) -> str | None:
+    """A plain text's first line when it reads as a headline: short, and not ending as a sentence does."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line if 8 <= len(line) <= 160 and not line.endswith((".", ":", "\u201d", '"', "\u00bb")) else None
+    return None
 
 
 def _dateline(source: Source) -> str | None:

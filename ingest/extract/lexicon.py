@@ -32,6 +32,10 @@ class Lexicon:
     # addressees that are no outlet ("told reporters")
     press: frozenset[str]
     pronouns: frozenset[str]
+    # nouns for a role that, alone after an article, mean the person last quoted ("the official added")
+    roles: frozenset[str]
+    # words that start no speaker after a verb ("said on Friday", "dijo este lunes")
+    not_speaker: frozenset[str]
     # generic speakers: a group key -> the nouns that name it
     groups: dict[str, tuple[tuple[str, ...], ...]]
     # number words the number parser should not take alone ("un" is mostly an article)
@@ -77,6 +81,10 @@ EN = Lexicon(
                       "contrary to", "whereas", "while"),
     press=frozenset("media reporters press journalists newsmen correspondents".split()),
     pronouns=frozenset("he she they it we".split()),
+    roles=frozenset("""official spokesman spokeswoman spokesperson prosecutor commander commissioner minister
+        governor mayor officer chief general admiral colonel lawyer director""".split()),
+    not_speaker=frozenset("""on in at during after before later earlier yesterday today tonight this last late
+        early that to by from with about""".split()),
     groups={
         "witnesses": _phrases("witnesses", "witness", "eyewitnesses", "bystanders", "onlookers"),
         "families": _phrases("family members", "families", "relatives", "family", "parents", "mothers"),
@@ -104,6 +112,7 @@ EN = Lexicon(
         "trucks": "vehicles_seized", "magazines": "magazines_seized", "cartridges": "cartridges_seized",
         "rounds": "rounds_fired", "shots": "rounds_fired", "bullets": "rounds_fired",
         "casings": "casings_found", "shell casings": "casings_found", "hits": "hits_on_aircraft",
+        "bodies": "killed", "corpses": "killed",
         "impacts": "hits_on_aircraft",
     }),
     before=_cats({
@@ -150,6 +159,11 @@ ES = Lexicon(
                       "contrario a", "mientras que", "a diferencia de"),
     press=frozenset("medios prensa periodistas reporteros corresponsales".split()),
     pronouns=frozenset("el ella ellos ellas".split()),
+    roles=frozenset("""funcionario funcionaria vocero vocera fiscal comandante comisionado comisionada secretario
+        secretaria gobernador gobernadora alcalde alcaldesa director directora general almirante coronel
+        abogado abogada titular mando""".split()),
+    not_speaker=frozenset("""este esta en durante tras despues antes ayer hoy anoche ante por con que
+        desde""".split()),
     groups={
         "witnesses": _phrases("testigos", "testigo", "testigos presenciales"),
         "families": _phrases("familiares", "familias", "parientes", "deudos", "madres", "padres"),
@@ -199,7 +213,7 @@ ES = Lexicon(
     },
     more_than=_phrases("mas de", "por encima de", "arriba de"),
     at_least=_phrases("al menos", "por lo menos", "cuando menos", "como minimo"),
-    zero=_phrases("ni una sola", "ni un solo", "ni uno", "una sola", "ningun", "ninguna", "no hubo", "no hay"),
+    zero=_phrases("ni una sola", "ni un solo", "ningun", "ninguna", "no hubo", "no hay"),
     boilerplate=("lee tambien", "leer mas", "ver tambien", "te puede interesar", "relacionado:", "comparte",
                  "siguenos", "suscribete", "publicidad", "haz clic", "derechos reservados", "see also"),
 )

@@ -90,6 +90,8 @@ def figures(toks: list[Tok], lo: int, hi: int, lex: Lexicon, mention_at) -> list
     used: set[int] = set()
     # zero figures first: "not a single execution", "ni una sola ejecución", "no hubo muertos"
     for i in range(lo, hi):
+        if i in used:
+            continue
         for phrase in lex.zero:
             if _match(toks, i, phrase):
                 k = i + len(phrase)

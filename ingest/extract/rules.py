@@ -82,7 +82,7 @@ class RuleExtractor:
                         last = proposal.speaker
                     elif proposal.speaker.how != "coreference":
                         last = proposal.speaker
-                cue = _leading(toks, lo, hi, lex.contrast)
+                cue = _leading(toks, lo, hi, lex.contrast) or _inner_contrast(toks, lo, hi, lex, quotes)
                 if cue and previous is not None and _who(previous[1]) != _who(proposal.speaker):
                     out.contrasts.append(Contrast(previous[0], current, cue[0], cue[1]))
                 previous = (current, proposal.speaker)
@@ -128,21 +128,20 @@ class RuleExtractor:
             cue_span = (toks[verb].start, toks[verb].end)
             if toks[verb].text in lex.deny:
                 stance = "denies"
-            back = _phrase_back(toks, lo, verb, lex, inside)
+            back, back_end = _subject(toks, lo, verb, lex, inside, resolver)
+            if back is not None and _inverted(toks, lo, verb, hi, lex, inside):
+                back = None  # "..., reported Proceso", "«...», dijo a Milenio la vocera X"
             after = verb + 1
             addressee = None
             if toks[verb].text in ("told", "tell", "tells", "telling") or (
                     after < hi and toks[after].text in lex.to and lex.lang == "es"):
                 a_from = after + (1 if lex.lang == "es" else 0)
-                a_to = _phrase_forward(toks, a_from, hi, lex, inside)
+                a_to = _phrase_forward(toks, a_from, hi, lex, inside, addressee=True)
                 if a_to > a_from:
                     addressee = (a_from, a_to)
                     after = a_to
             if back is not None:
-                subject_end = verb - 1
-                while subject_end > back and toks[subject_end].text in lex.aux:
-                    subject_end -= 1
-                speaker = resolver.resolve(toks[back].start, toks[subject_end].end, last)
+                speaker = resolver.resolve(toks[back].start, toks[back_end].end, last)
                 if after < hi and toks[after].text in lex.that:
                     after += 1
                 c_start, c_end = toks[after].start if after < hi else u_end, u_end
@@ -151,9 +150,17 @@ class RuleExtractor:
                 if _words(text, c_start, c_end) < 3:  # '"...," Galindo told media': what was said came first
                     c_start, c_end = u_start, toks[back].start
             else:
-                f_to = _phrase_forward(toks, verb + 1, hi, lex, inside)
-                if f_to > verb + 1:
-                    speaker = resolver.resolve(toks[verb + 1].start, toks[f_to - 1].end, last)
+                f_from = verb + 1
+                if lex.lang == "es" and f_from < hi and toks[f_from].text in lex.to:
+                    f_to = _phrase_forward(toks, f_from + 1, hi, lex, inside, addressee=True)  # "dijo a Milenio la vocera X"
+                    if f_to > f_from + 1:
+                        outlet = resolver.resolve(toks[f_from + 1].start, toks[f_to - 1].end, None, outlet=True)
+                        if outlet is not None and _is_outlet(outlet, resolver):
+                            via.append(outlet)
+                        f_from = f_to
+                f_to = _phrase_forward(toks, f_from, hi, lex, inside)
+                if f_to > f_from and toks[f_from].text not in lex.not_speaker:
+                    speaker = resolver.resolve(toks[f_from].start, toks[f_to - 1].end, last)
                 c_start, c_end = u_start, toks[verb].start
                 if according and according[0] < verb:
                     c_start = toks[according[1]].end
@@ -287,10 +294,77 @@ def _leading(toks, lo, hi, phrases):
     return None
 
 
-def _phrase_back(toks, lo, verb, lex: Lexicon, inside) -> int | None:
-    """The first token of the subject phrase before a verb of saying, or None when there is none."""
+def _subject(toks, lo, verb, lex: Lexicon, inside, resolver: SpeakerResolver) -> tuple[int | None, int]:
+    """(first, last) token of the subject of a verb of saying. Walks back over comma-separated pieces: an
+    appositive ("X, an army spokesman, said"), a relative clause ("X, who lost her brother, told"), an aside
+    ("Los vecinos, en cambio, aseguraron"); the first piece that names a known agent wins, else the nearest
+    piece that is neither an aside nor a relative clause."""
+    end = verb - 1
+    while end >= lo and toks[end].text in lex.aux and end not in inside:
+        end -= 1
+    pieces = []
+    k = end
+    for _ in range(4):
+        first = _phrase_back(toks, lo, k + 1, lex, inside, skip_aux=False)
+        if first is not None:
+            pieces.append((first, k))
+            k = first - 1
+        if k < lo or k in inside or toks[k].text != ",":
+            if first is None and k >= lo and toks[k].text in lex.clause:
+                # a relative clause right before the verb: the subject is before its comma
+                j = k - 1
+                if j >= lo and toks[j].text == ",":
+                    k = j
+                    pieces.append(None)
+                    k -= 1
+                    continue
+            if first is not None and toks[first - 1].text in lex.clause and first - 2 >= lo and toks[first - 2].text == ",":
+                pieces[-1] = None  # "..., who lost her brother in the raid, told"
+                k = first - 3
+                continue
+            break
+        k -= 1
+    pieces = [p for p in pieces if p is not None]
+    if not pieces:
+        return None, end
+    for first, last in pieces:
+        if resolver.in_span(toks[first].start, toks[last].end):
+            return first, last
+    for first, last in pieces:
+        words = tuple(toks[n].text for n in range(first, last + 1))
+        if words not in lex.contrast:
+            return first, last
+    return None, end
+
+
+def _inverted(toks, lo, verb, hi, lex: Lexicon, inside) -> bool:
+    """A verb of saying right after a comma or a closing quotation mark with a name after it: the speaker
+    follows the verb."""
     k = verb - 1
     while k >= lo and toks[k].text in lex.aux and k not in inside:
+        k -= 1
+    if k < lo or (toks[k].text != "," and k not in inside) or toks[verb].text in ("told", "tell", "tells"):
+        return False  # "X, who ..., told Y": after "told" comes the addressee
+    nxt = verb + 1
+    if lex.lang == "es" and nxt < hi and toks[nxt].text in lex.to:
+        nxt = _phrase_forward(toks, nxt + 1, hi, lex, inside, addressee=True)
+    return nxt < hi and _phrase_forward(toks, nxt, hi, lex, inside) > nxt and toks[nxt].text not in lex.not_speaker
+
+
+def _inner_contrast(toks, lo, hi, lex: Lexicon, quotes):
+    """A contrast set off by commas early in the sentence ("Los vecinos, en cambio, aseguraron")."""
+    for k in range(lo, min(hi, lo + 8)):
+        if toks[k].text == ",":
+            found = _leading(toks, k + 1, hi, lex.contrast)
+            if found:
+                return found
+    return None
+
+
+def _phrase_back(toks, lo, verb, lex: Lexicon, inside, skip_aux: bool = True) -> int | None:
+    """The first token of the subject phrase before a verb of saying, or None when there is none."""
+    k = verb - 1
+    while skip_aux and k >= lo and toks[k].text in lex.aux and k not in inside:
         k -= 1
     first = None
     while k >= lo and verb - k <= 12:
@@ -306,18 +380,19 @@ def _phrase_back(toks, lo, verb, lex: Lexicon, inside) -> int | None:
     return first
 
 
-def _phrase_forward(toks, start, hi, lex: Lexicon, inside) -> int:
-    """The end token of a name phrase starting at `start` (an addressee, a source, an inverted subject)."""
+def _phrase_forward(toks, start, hi, lex: Lexicon, inside, addressee: bool = False) -> int:
+    """The end token of a name phrase starting at `start` (an addressee, a source, an inverted subject). An
+    addressee ends before an article: in "dijo a Milenio la vocera X" the speaker follows it."""
     k = start
     while k < hi and k - start < 10:
         t = toks[k]
+        if addressee and k > start and t.text in ("la", "el", "los", "las", "the"):
+            break
         if k in inside or (PUNCT.match(t.text) and t.text not in ("-", "'", "\u2019")) or t.text in lex.that:
             break
         if t.text in lex.say or t.text in lex.deny or (k > start and t.text in lex.clause):
             break
-        if lex.lang == "en" and k > start and t.text in ("about", "on", "in", "after", "during", "last", "this"):
-            break
-        if lex.lang == "es" and k > start and t.text in ("sobre", "en", "tras", "durante", "este", "esta"):
+        if k > start and t.text in lex.not_speaker:  # "said on Friday", "sostuvo ... ante la prensa"
             break
         k += 1
     return k

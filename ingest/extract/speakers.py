@@ -105,6 +105,10 @@ class AgentIndex:
         while words and words[0] in ("the", "el", "la", "los", "las"):
             words = words[1:]
         best = process.extractOne(" ".join(words), self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        content = [w for w in re.findall(r"\w+", " ".join(words)) if len(w) > 2]
+        if best is None and len(content) >= 3:  # "the state prosecutor's office" in a longer official name
+            best = process.extractOne(" ".join(words), self._choices, scorer=fuzz.token_set_ratio, score_cutoff=95)
+            best = (best[0], best[1] * 0.9, best[2]) if best else None
         if best is None:
             return None
         agents = self.all_forms[best[0]]
@@ -151,20 +155,26 @@ class SpeakerResolver:
                 outlets = [m for m in found if any(self.world.is_a(m.agent, c) for c in OUTLET_CLASSES)]
                 pick = outlets[0] if outlets else pick
             return Speaker(start, end, agent=pick.agent, how="alias", score=0.8 if pick.weak else 1.0)
-        if len(words) == 1 and words[0] in self.lex.pronouns:
-            if last is not None:
+        role = len(words) == 2 and words[0] in ("the", "el", "la") and words[1] in self.lex.roles
+        if (len(words) == 1 and words[0] in self.lex.pronouns) or role:
+            # the last person quoted, else the last person named before these words
+            if last is not None and (last.agent is None or self.world.is_a(last.agent, "Person") or not role):
                 return Speaker(start, end, agent=last.agent, group=last.group, cls=last.cls, how="coreference",
                                score=0.6)
-            return None
+            people = [m for m in self.mentions if m.end <= start and self.world.is_a(m.agent, "Person")]
+            if people:
+                return Speaker(start, end, agent=people[-1].agent, how="coreference", score=0.55)
+            if not role:
+                return None
         if outlet and set(words) <= self.lex.press | {"the", "los", "las", "la", "el", "a", "los"}:
             return None
         group = self._group(words)
         if group is not None:
             return self._group_speaker(group, start, end)
+        near = self.index.fuzzy(phrase)
+        if near is not None:
+            return Speaker(start, end, agent=near[0], how="fuzzy", score=near[1])
         if phrase[:1].isupper() or any(w[:1].isupper() for w in phrase.split()[1:]):
-            near = self.index.fuzzy(phrase)
-            if near is not None:
-                return Speaker(start, end, agent=near[0], how="fuzzy", score=near[1])
             proper = [w for w in phrase.split() if w[:1].isupper()]
             cls = "NewsOutlet" if outlet else ("Person" if 2 <= len(proper) <= 4 and len(proper) == len(phrase.split())
                                                else "Organization")
@@ -182,11 +192,8 @@ class SpeakerResolver:
 
     def _group_speaker(self, group: str, start: int, end: int) -> Speaker:
         if group in GROUP_WORDS:
+            # only a force the text itself names: "police" alone could be any police
             agent = self.most_mentioned(SECURITY_CLASSES, GROUP_WORDS[group])
-            if agent is None:
-                named = [a.id for a in self.world.of("ArmedForce")
-                         if any(w in fold(n) for n in a.fields.get("name", []) for w in GROUP_WORDS[group])]
-                agent = named[0] if len(named) == 1 else None
             if agent is not None:
                 return Speaker(start, end, agent=agent, how="group", score=0.8)
         nouns = {" ".join(p) for lex in LEXICONS.values() for p in lex.groups.get(group, ())}

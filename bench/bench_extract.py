@@ -42,6 +42,7 @@ def run(gold_dir: Path, extractor: str = "rules", verbose: bool = False) -> dict
 
     counts = Counter()
     texts = []
+    world = next(p for p in (gold_dir / "world.yaml", gold_dir.parent / "world.yaml") if p.exists())
     seconds = 0.0
     for gold_file in sorted(gold_dir.glob("[0-9]*.yaml")):
         gold = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
@@ -49,7 +50,7 @@ def run(gold_dir: Path, extractor: str = "rules", verbose: bool = False) -> dict
         started = time.perf_counter()
         draft = extract(text_file, Options(document=f"gold-{gold_file.stem}", outlet=gold.get("outlet"),
                                            incident=gold.get("incident"), date="2020-07-03"),
-                        language=gold.get("language", "auto"), case=[bundled_case(), gold_dir / "world.yaml"],
+                        language=gold.get("language", "auto"), case=[bundled_case(), world],
                         extractor=extractor)
         seconds += time.perf_counter() - started
         text = draft["extraction"].get("text") or text_file.read_text(encoding="utf-8")

@@ -36,7 +36,7 @@ def compare(draft: dict, graph: World, build: str) -> dict:
         incident = record.get("incident")
         quote = next(iter(record["quote"].values()))
         here = [s for s in existing if incident in s.fields.get("incident", [])] or existing
-        match = _best(quote, here, graph, incident)
+        match = _best(quote, here, graph, incident, record["stance"])
         result: dict[str, Any] = {}
         if match is not None:
             claim, statement, score = match
@@ -106,7 +106,7 @@ def compare(draft: dict, graph: World, build: str) -> dict:
     return summary
 
 
-def _best(quote: str, statements, graph: World, incident: str | None):
+def _best(quote: str, statements, graph: World, incident: str | None, stance: str):
     folded = fold(quote)
     best = None
     for statement in statements:
@@ -116,10 +116,12 @@ def _best(quote: str, statements, graph: World, incident: str | None):
                 continue  # a few words that happen to recur in a long sentence are no match
             shorter, longer = sorted((known_folded, folded), key=len)
             score = fuzz.partial_ratio(shorter, longer)
-            if score >= QUOTE_MATCH and (best is None or score > best[2]):
-                best = (statement.first("claim"), statement.id, round(score, 1))
+            # equal words read two ways (asserting one claim, denying another): the reading of this stance
+            rank = (score, statement.first("stance") == stance)
+            if score >= QUOTE_MATCH and (best is None or rank > best[3]):
+                best = (statement.first("claim"), statement.id, round(score, 1), rank)
     if best is not None:
-        return best
+        return best[:3]
     for claim in graph.of("Claim"):
         if incident and incident not in claim.fields.get("incident", []):
             continue

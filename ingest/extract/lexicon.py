@@ -17,6 +17,9 @@ class Lexicon:
     # verbs of saying; a denial verb also sets the stance to "denies"
     say: frozenset[str]
     deny: frozenset[str]
+    # verbs of saying with another sense ("se aseguraron 36 armas": seized): speech only before "que", a colon,
+    # a quotation, a comma or an addressee
+    ambiguous: frozenset[str]
     # phrases that introduce a source: "according to X", "según X"
     according: tuple[tuple[str, ...], ...]
     # the word after a verb of saying that introduces reported speech ("that", "que")
@@ -70,6 +73,7 @@ EN = Lexicon(
         insisted reported added explained described recounted acknowledged admitted confirmed announced noted
         warned argued maintained testified recalled""".split()),
     deny=frozenset("deny denies denied denying reject rejects rejected dismiss dismissed refute refuted".split()),
+    ambiguous=frozenset("reported reports claimed added noted maintained".split()),
     according=_phrases("according to", "as reported by", "citing", "cited by"),
     that=frozenset(["that"]),
     to=frozenset(["to"]),
@@ -150,6 +154,7 @@ ES = Lexicon(
         detallo detallaron preciso advirtio advirtieron insistio insistieron expreso expresaron
         manifesto manifestaron refirio refirieron describio describieron comento comentaron""".split()),
     deny=frozenset("nego niega niegan negaron rechazo rechaza rechazaron desmintio desmiente desmintieron descarto descartaron".split()),
+    ambiguous=frozenset("aseguro asegura aseguran aseguraron informa sostuvo sostiene agrego agrega".split()),
     according=_phrases("segun", "de acuerdo con", "de acuerdo a", "conforme a", "citado por", "citada por"),
     that=frozenset(["que"]),
     to=frozenset(["a", "al"]),

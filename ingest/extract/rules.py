@@ -97,7 +97,8 @@ class RuleExtractor:
         def mention_at(start, end):
             return [(m.agent, resolver.world.get(m.agent).cls) for m in resolver.in_span(start, end)]
 
-        verb = next((k for k in range(lo, hi) if k not in inside and toks[k].text in lex.say | lex.deny), None)
+        verb = next((k for k in range(lo, hi) if k not in inside and toks[k].text in lex.say | lex.deny
+                     and _speech(toks, k, lo, hi, lex, inside)), None)
         according = None
         for k in range(lo, hi):
             if k in inside:
@@ -163,7 +164,8 @@ class RuleExtractor:
                     speaker = resolver.resolve(toks[f_from].start, toks[f_to - 1].end, last)
                 c_start, c_end = u_start, toks[verb].start
                 if according and according[0] < verb:
-                    c_start = toks[according[1]].end
+                    np_end = _phrase_forward(toks, according[1], hi, lex, inside)
+                    c_start = toks[np_end - 1].end if np_end > according[1] else toks[according[1] - 1].end
             if addressee is not None:
                 outlet = resolver.resolve(toks[addressee[0]].start, toks[addressee[1] - 1].end, None, outlet=True)
                 if outlet is not None and _is_outlet(outlet, resolver):
@@ -190,6 +192,11 @@ class RuleExtractor:
                             via[0] = named
         if speaker is None:
             return None
+        unique = []
+        for v in via:  # one outlet once, however many phrases name it
+            if not any((v.agent, v.cls, v.agent or v.start) == (u.agent, u.cls, u.agent or u.start) for u in unique):
+                unique.append(v)
+        via = unique
         c_start, c_end = _trim(text, c_start, c_end)
         if c_end - c_start < 3:
             return None
@@ -335,6 +342,19 @@ def _subject(toks, lo, verb, lex: Lexicon, inside, resolver: SpeakerResolver) ->
         if words not in lex.contrast:
             return first, last
     return None, end
+
+
+def _speech(toks, k, lo, hi, lex: Lexicon, inside) -> bool:
+    """Whether a verb of saying is used as one: always, unless it also has another sense (see
+    Lexicon.ambiguous) and is neither followed by what introduces speech nor preceded by a comma or quote."""
+    if toks[k].text not in lex.ambiguous:
+        return True
+    before = toks[k - 1].text if k > lo else ""
+    if before == "se":
+        return False  # "se aseguraron": the passive, not speech
+    after = toks[k + 1].text if k + 1 < hi else ""
+    return (after in lex.that or after in lex.to or after in (":", ",") or (k + 1) in inside
+            or before == "," or (k - 1) in inside)
 
 
 def _inverted(toks, lo, verb, hi, lex: Lexicon, inside) -> bool:

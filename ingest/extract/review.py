@@ -82,6 +82,10 @@ def _summary(section: str, record: dict, meta: dict) -> str:
 
 def apply(path: Path, accept: list[str], drop: list[str], sets: list[str], accept_all: bool = False) -> dict:
     """Apply the edits to the draft at `path` and write it back atomically; returns the draft."""
+    for edit in sets:
+        head, sep, _ = edit.partition("=")
+        if not sep or ":" not in head or not head.partition(":")[2]:
+            raise UsageError(f"--set '{edit}': expected ID:FIELD=VALUE")
     draft = load(path)
     by_id = {record.get("id"): (section, record) for section, record in records(draft)}
     for record_id in [*accept, *drop, *(s.split(":", 1)[0] for s in sets)]:

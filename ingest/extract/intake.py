@@ -79,6 +79,9 @@ def read(path: Path, language: str = "auto") -> Source:
 
 
 def _from_html(name: str, raw: str) -> Source:
+    # trafilatura's justext imports lxml.html.clean, which since lxml 5.2 is this separate package: import it
+    # first so that a missing one is named as such rather than as a failure inside trafilatura
+    import lxml_html_clean  # noqa: F401
     import trafilatura
 
     doc = trafilatura.bare_extraction(raw, with_metadata=True, favor_recall=True, include_comments=False,

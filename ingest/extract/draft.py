@@ -20,6 +20,7 @@ from ...core.fsops import atomic_output
 from ...core.text import fold
 from .intake import Source
 from .model import Extraction, Figure, Proposal, Speaker
+from .speakers import AgentIndex
 from .world import World
 
 SECTIONS = ("sources", "agents", "incidents", "claims", "statements")
@@ -99,8 +100,8 @@ class _Writer:
             return existing.id, existing.first("publisher"), dt.date.fromisoformat(published) if published else None
         publisher = opt.outlet
         notes = []
-        if publisher is None and src.site:
-            found = [m.agent for m in _index(self.world).mentions(src.site)]
+        if publisher is None and src.site:  # the HTML's site name, as a known outlet or a new one
+            found = [m.agent for m in AgentIndex(self.world).mentions(src.site)]
             publisher = found[0] if found else None
             if publisher is None:
                 publisher = self.agent_for(Speaker(0, 0, cls="NewsOutlet", how="new", score=0.5), name=src.site)
@@ -296,19 +297,6 @@ def _quantity(figure: Figure) -> dict:
 
 def _pending(record: dict, meta: dict) -> dict:
     return {**record, "review": "pending", "proposal": meta}
-
-
-_INDEXES: dict[int, Any] = {}
-
-
-def _index(world: World):
-    from .speakers import AgentIndex
-
-    key = id(world)
-    if key not in _INDEXES:
-        _INDEXES.clear()
-        _INDEXES[key] = AgentIndex(world)
-    return _INDEXES[key]
 
 
 def to_draft(extraction: Extraction, world: World, options: Options, extractor: str) -> dict:

@@ -106,7 +106,7 @@ def apply(path: Path, accept: list[str], drop: list[str], sets: list[str], accep
                 r.get("claim") == claim or claim in _as_list(r.get("contradicts"))
                 for _, r in records(draft) if r.get("id") not in dropping and r.get("id") != claim):
             dropping.add(claim)
-    for record_id in sorted(dropping, key=[*drop, *sorted(dropping)].index):
+    for record_id in [*drop, *sorted(dropping - set(drop))]:
         _drop(path, draft, record_id, dropping)
     with atomic_output(path, "w", encoding="utf-8") as handle:
         handle.write(dump(draft))

@@ -77,11 +77,8 @@ class RuleExtractor:
                                 figure.party = None
                 out.proposals.append(proposal)
                 current = len(out.proposals) - 1
-                if proposal.speaker.how != "outlet voice":
-                    if proposal.speaker.agent and world.is_a(proposal.speaker.agent, "Person") or last is None:
-                        last = proposal.speaker
-                    elif proposal.speaker.how != "coreference":
-                        last = proposal.speaker
+                if proposal.speaker.how not in ("outlet voice", "coreference"):
+                    last = proposal.speaker  # whom "he" or "the official" refers to next
                 cue = _leading(toks, lo, hi, lex.contrast) or _inner_contrast(toks, lo, hi, lex, quotes)
                 if cue and previous is not None and _who(previous[1]) != _who(proposal.speaker):
                     out.contrasts.append(Contrast(previous[0], current, cue[0], cue[1]))
@@ -434,9 +431,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1] in strip:
         end -= 1
-    # keep a full stop of an abbreviation or a closing quote that pairs with one inside
-    if end < len(text) and text[end] in "\"\u201d\u00bb" and text[start:end].count(text[end] if text[end] != '"' else '"') % 2 == 1:
-        end += 1
+    # keep a closing quotation mark whose opening one is inside the span
+    closing = text[end] if end < len(text) else ""
+    opening = {"\u201d": "\u201c", "\u00bb": "\u00ab", '"': '"'}.get(closing)
+    if opening:
+        inner = text[start:end]
+        if (inner.count('"') % 2 == 1) if closing == '"' else inner.count(opening) > inner.count(closing):
+            end += 1
     return start, end
 
 

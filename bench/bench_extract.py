@@ -54,8 +54,6 @@ def run(gold_dir: Path, extractor: str = "rules", verbose: bool = False) -> dict
                         extractor=extractor)
         seconds += time.perf_counter() - started
         text = draft["extraction"].get("text") or text_file.read_text(encoding="utf-8")
-        publisher = next((s.get("publisher") for s in draft.get("sources", []) if s["id"] == f"gold-{gold_file.stem}"),
-                         gold.get("outlet"))
         new_agents = {a["id"]: next(iter(a["name"].values())) for a in draft.get("agents", [])}
         preds = draft.get("statements", [])
         golds = gold.get("statements", [])
@@ -98,7 +96,6 @@ def run(gold_dir: Path, extractor: str = "rules", verbose: bool = False) -> dict
             counts["contra_tp"] += any(set(c["claims"]) == ids for c in draft["extraction"].get("contradictions", []))
         counts["contra_pred"] += len(draft["extraction"].get("contradictions", []))
         texts.append(report)
-        del publisher
     metrics = {}
     for name in ("speaker", "chain", "figures", "contra"):
         tp, pred, gold = counts[f"{name}_tp"], counts[f"{name}_pred"], counts[f"{name}_gold"]

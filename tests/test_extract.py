@@ -300,6 +300,18 @@ def test_html_main_text_and_metadata(tmp_path):
         assert main[slice(*statement["proposal"]["span"])] == statement["quote"]["en"]
 
 
+def test_dateline_and_url_found_in_plain_text(tmp_path):
+    text = tmp_path / "wire.txt"
+    text.write_text("Morelia, 22 de mayo de 2015. https://example.org/nota/tanhuato\n"
+                    "La Policía Federal informó que tres presuntos sicarios fueron detenidos.\n", encoding="utf-8")
+    draft = extract(text, Options(outlet="noventa-grados", incident="tanhuato-2015"))
+    [doc] = draft["sources"]
+    assert str(doc["published"]) == "2015-05-22" and doc["url"] == "https://example.org/nota/tanhuato"
+    [said] = draft["statements"]
+    assert said["speaker"] == "pf" and str(said["date"]) == "2015-05-22"
+    assert said["quantity"] == [{"category": "arrested", "value": 3}]
+
+
 def test_spanish_fixture(tmp_path):
     draft = extract(FIXTURE, Options(outlet="noventa-grados", date="2015-05-26", incident="tanhuato-2015"))
     text = FIXTURE.read_text(encoding="utf-8")

@@ -52,7 +52,7 @@ def test_no_command_hides_outside_a_bash_block():
 def test_readme_shows_every_kind_of_command():
     shown = {c.split()[0] for c in readme_commands()}
     assert {"build", "query", "viz", "ingest", "export", "neo4j", "resolve", "-m", "find", "sparql", "cypher",
-            "serve", "sparql-load", "diff"} <= shown
+            "serve", "sparql-load", "diff", "extract", "review"} <= shown
 
 
 @pytest.fixture(scope="module")

@@ -526,7 +526,8 @@ def open_every_tooltip(pages: list[Path]) -> list[dict]:
 
     found = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        binary = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else chromium()
+        browser = playwright.chromium.launch(executable_path=binary, args=["--no-sandbox"])
         for page in pages:
             tab = browser.new_page()
             tab.goto(page.resolve().as_uri())

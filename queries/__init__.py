@@ -352,12 +352,20 @@ def stream_cypher(query: SavedQuery, values: dict[str, Any], graph_dir: Path | N
 
 
 def cypher_stream(text: str, params: dict[str, Any], graph_dir: Path | None, neo4j, page: Page | None) -> Stream:
-    """Cypher on Ladybug or Neo4j, paged inside the query where its form allows (else while reading)."""
-    paged = page_cypher(text, page)
-    columns, rows = __getattr__("stream_text")(text if paged is None else paged, params, graph_dir, neo4j)
-    if paged is None and page is not None:
-        rows = page.slice(rows)
-    return Stream(columns, rows)
+    """Cypher on Ladybug or Neo4j, paged inside the query where its form allows (else while reading). Ladybug
+    crashes on a large SKIP together with a LIMIT, so there the query gets LIMIT offset + limit and the first
+    `offset` rows are skipped as they are read."""
+    inner, outer = page, None
+    if page is not None and page.offset and page.limit is not None:
+        from .engines import uses_ladybug
+
+        if uses_ladybug(neo4j):
+            inner, outer = Page(page.offset + page.limit, 0), Page(None, page.offset)
+    paged = page_cypher(text, inner)
+    if paged is None:
+        paged, outer = text, page
+    columns, rows = __getattr__("stream_text")(paged, params, graph_dir, neo4j)
+    return Stream(columns, rows if outer is None else outer.slice(rows))
 
 
 # The query engines by name: `--engine` offers, checks and describes exactly these. Each runs (query, typed

@@ -79,8 +79,11 @@ class LadybugEngine:
         columns = result.get_column_names()
 
         def rows() -> Iterator[dict[str, Any]]:
-            while result.has_next():
-                yield dict(zip(columns, map(plain, result.get_next())))
+            try:
+                while result.has_next():
+                    yield dict(zip(columns, map(plain, result.get_next())))
+            finally:
+                result.close()  # before its connection closes: a result outliving it crashes Ladybug
 
         return columns, rows()
 
@@ -118,6 +121,11 @@ class Neo4jEngine:
         self.driver.close()
 
 
+def uses_ladybug(neo4j=None) -> bool:
+    """Whether `engine(..., neo4j)` is the embedded Ladybug database."""
+    return neo4j is False or (neo4j is None and not Neo4jConfig.configured())
+
+
 def engine(graph_dir: Path | None = None, neo4j=None):
     """The Cypher engine to use. `neo4j`: None = Neo4j when NEO4J_URI is set, else Ladybug; False = Ladybug;
     True = Neo4j from the environment; a Neo4jConfig = that server."""
@@ -152,4 +160,4 @@ def stream_text(text: str, params: dict[str, Any], graph_dir: Path | None = None
     return columns, closing()
 
 
-__all__ = ["LadybugEngine", "Neo4jEngine", "Rows", "engine", "plain", "run_text", "stream_text"]
+__all__ = ["LadybugEngine", "Neo4jEngine", "Rows", "engine", "plain", "run_text", "stream_text", "uses_ladybug"]

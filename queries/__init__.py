@@ -24,7 +24,7 @@ import pyoxigraph as ox
 import yaml
 
 from ..core.errors import QueryError, UsageError
-from ..core.graph import open_store
+from ..core.graph import shared_store
 from ..core.namespaces import ID, PREFIXES
 from ..core.registry import Plugin, Registry
 from .paging import Page, page_cypher, page_sparql
@@ -87,6 +87,7 @@ class Header:
     columns: tuple[str, ...]
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where installed: the same safe subset
 HEADER = re.compile(r"^\s*(#|//)\+ ?(.*)$")
 QUERIES_ENV = "INCIDENTKG_QUERIES"
 
@@ -96,7 +97,7 @@ def parse_header(text: str, path: Path) -> Header:
     defaults, and optionally the key `columns` a table shows."""
     lines = [m.group(2) for m in map(HEADER.match, text.splitlines()) if m]
     try:
-        meta = yaml.safe_load("\n".join(lines)) or {}
+        meta = yaml.load("\n".join(lines), Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
         raise QueryError(f"{path}: header is not valid YAML: {problem}") from None
@@ -152,8 +153,28 @@ def catalog(extra: Iterable[Path] = (), *, bundled: bool = True) -> dict[str, Sa
     return queries
 
 
+_LOADED: dict[tuple, SavedQuery] = {}
+
+
 def _load(rq: Path, cypher: Path) -> SavedQuery:
-    """A query from its .rq and/or .cypher file; when both exist their headers must declare the same."""
+    """A query from its .rq and/or .cypher file; when both exist their headers must declare the same. Read
+    once per process while the files stay as they are."""
+    key = (rq, cypher, *(_file_stamp(p) for p in (rq, cypher)))
+    found = _LOADED.get(key)
+    if found is None:
+        found = _LOADED[key] = _read(rq, cypher)
+    return found
+
+
+def _file_stamp(path: Path) -> tuple | None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_mtime_ns, found.st_size, found.st_ino
+
+
+def _read(rq: Path, cypher: Path) -> SavedQuery:
     texts, headers = {}, {}
     for language, path in (("sparql", rq), ("cypher", cypher)):
         if path.exists():
@@ -300,7 +321,7 @@ def sparql_rows(text: str, graph_dir: Path | None, where: str, remote=None,
 def sparql_stream(text: str, graph_dir: Path | None, where: str, bindings: dict[str, Any] | None = None) -> Stream:
     """`sparql_rows` on the build's store, the rows converted as they are read. `bindings` (variable name ->
     term) are Oxigraph substitutions."""
-    store = open_store(graph_dir)
+    store = shared_store(graph_dir)
     try:
         substitutions = {}
         if bindings:

@@ -326,8 +326,8 @@ def sparql_stream(text: str, graph_dir: Path | None, where: str, bindings: dict[
         substitutions = {}
         if bindings:
             # Oxigraph substitutes only variables the query returns; the others are bound by a VALUES block.
-            # Reading a result's variables evaluates nothing.
-            probe = store.query(text, prefixes=PREFIXES)
+            # Which ones it returns is asked of an empty store, where the query costs nothing.
+            probe = ox.Store().query(text, prefixes=PREFIXES)
             returned = {v.value for v in probe.variables} if isinstance(probe, ox.QuerySolutions) else set()
             substitutions = {ox.Variable(n): t for n, t in bindings.items() if n in returned}
             text = bind_sparql(text, {n: t for n, t in bindings.items() if n not in returned})
@@ -409,25 +409,9 @@ def values_of(query: SavedQuery, params: list[str] | dict[str, Any] | None) -> d
     return values
 
 
-def run(
-    name: str,
-    params: list[str] | dict[str, Any] | None = None,
-    graph_dir: Path | None = None,
-    engine: str = "sparql",
-    neo4j=None,
-    *,
-    extra: Iterable[Path] = (),
-    remote=None,
-    limit: int | None = None,
-    offset: int | None = None,
-) -> Result:
-    """Run a saved query by name with `k=v` strings or a dict of raw values. `engine` is "sparql" (Oxigraph) or
-    "cypher"; for Cypher, `neo4j` None picks Neo4j when NEO4J_URI is set and Ladybug otherwise, False forces
-    Ladybug, True or a Neo4jConfig forces Neo4j. `extra`: more query folders (see query_folders). `remote`: a
-    SPARQL store to run the .rq on instead of the build's own (see queries.remote). `limit`/`offset`: only
-    those rows of the ordered result, selected inside the query."""
-    return stream(name, params, graph_dir, engine, neo4j, extra=extra, remote=remote, limit=limit,
-                  offset=offset).result()
+def run(name: str, *args, **kwargs) -> Result:
+    """`stream`, with every row read: the whole Result."""
+    return stream(name, *args, **kwargs).result()
 
 
 def stream(
@@ -442,7 +426,12 @@ def stream(
     limit: int | None = None,
     offset: int | None = None,
 ) -> Stream:
-    """`run` with the rows read as they are consumed, for writing a long result as it comes."""
+    """Run a saved query by name with `k=v` strings or a dict of raw values, the rows read as they are consumed
+    (for writing a long result as it comes). `engine` is "sparql" (Oxigraph) or "cypher"; for Cypher, `neo4j`
+    None picks Neo4j when NEO4J_URI is set and Ladybug otherwise, False forces Ladybug, True or a Neo4jConfig
+    forces Neo4j. `extra`: more query folders (see query_folders). `remote`: a SPARQL store to run the .rq on
+    instead of the build's own (see queries.remote). `limit`/`offset`: only those rows of the ordered result,
+    selected inside the query."""
     chosen = ENGINES.get(engine)
     page = Page.of(limit, offset)
     query = get(name, extra)

@@ -8,13 +8,14 @@ import datetime as dt
 import decimal
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from ..core.errors import QueryError
 from ..core.neo4j import Neo4jConfig, connect, server_error
 from ..ontology.projection import from_build
 from .dialect import to_ladybug
-from .ladybug import ensure_ladybug, load_ladybug
+from .ladybug import STAMP, ensure_ladybug, load_ladybug
 
 # ---------------------------------------------------------------- results
 
@@ -57,27 +58,56 @@ class LadybugEngine:
     def __init__(self, graph_dir: Path | None = None):
         import ladybug
 
+        self.shared = True
         try:
-            path = ensure_ladybug(graph_dir)
-            self.db = ladybug.Database(str(path), read_only=True)
+            self.db = _shared_database(ensure_ladybug(graph_dir))
         except PermissionError:  # a read-only build folder: keep the database in memory for this process
+            self.shared = False
             self.db = ladybug.Database(":memory:")
             load_ladybug(ladybug.Connection(self.db), from_build(graph_dir))
         self.conn = ladybug.Connection(self.db)
 
     def run(self, text: str, params: dict[str, Any]) -> Rows:
+        columns, rows = self.stream(text, params)
+        return Rows(columns, list(rows))
+
+    def stream(self, text: str, params: dict[str, Any]) -> tuple[list[str], Iterator[dict[str, Any]]]:
         query, values = to_ladybug(text, params)
         try:
             result = self.conn.execute(query, values)
         except RuntimeError as exc:
             raise QueryError(f"Ladybug: {' '.join(str(exc).split())}") from None
         columns = result.get_column_names()
-        rows = [dict(zip(columns, map(plain, row))) for row in result.get_all()]
-        return Rows(columns, rows)
+
+        def rows() -> Iterator[dict[str, Any]]:
+            try:
+                while result.has_next():
+                    yield dict(zip(columns, map(plain, result.get_next())))
+            finally:
+                result.close()  # before its connection closes: a result outliving it crashes Ladybug
+
+        return columns, rows()
 
     def close(self) -> None:
         self.conn.close()
-        self.db.close()
+        if not self.shared:
+            self.db.close()
+
+
+_DATABASES: dict[str, tuple[tuple[int, int], Any]] = {}
+
+
+def _shared_database(path: Path):
+    """The build's Ladybug database, opened read-only once per process while it stays the same file (a rebuild
+    publishes a new one, with a new stamp beside it): opening it costs more than most queries on it."""
+    import ladybug
+
+    stamp = (path.parent / STAMP).stat()
+    key, version = str(path.resolve()), (stamp.st_ino, stamp.st_mtime_ns)
+    found = _DATABASES.get(key)
+    if found is None or found[0] != version:
+        found = _DATABASES[key] = (version, ladybug.Database(str(path), read_only=True))
+    return found[1]
 
 
 class Neo4jEngine:
@@ -101,8 +131,17 @@ class Neo4jEngine:
             raise server_error(self.config, exc) from None
         return Rows(list(keys), [{k: plain(record[k]) for k in keys} for record in records])
 
+    def stream(self, text: str, params: dict[str, Any]) -> tuple[list[str], Iterator[dict[str, Any]]]:
+        found = self.run(text, params)  # the driver's eager result: Neo4j is the server-side option
+        return found.columns, iter(found.rows)
+
     def close(self) -> None:
         self.driver.close()
+
+
+def uses_ladybug(neo4j=None) -> bool:
+    """Whether `engine(..., neo4j)` is the embedded Ladybug database."""
+    return neo4j is False or (neo4j is None and not Neo4jConfig.configured())
 
 
 def engine(graph_dir: Path | None = None, neo4j=None):
@@ -116,11 +155,27 @@ def engine(graph_dir: Path | None = None, neo4j=None):
 
 
 def run_text(text: str, params: dict[str, Any], graph_dir: Path | None = None, neo4j=None) -> Rows:
+    columns, rows = stream_text(text, params, graph_dir, neo4j)
+    return Rows(columns, list(rows))
+
+
+def stream_text(text: str, params: dict[str, Any], graph_dir: Path | None = None,
+                neo4j=None) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """(columns, rows read as they are consumed); the engine closes after the last row (or on an error)."""
     chosen = engine(graph_dir, neo4j)
     try:
-        return chosen.run(text, params)
-    finally:
+        columns, rows = chosen.stream(text, params)
+    except BaseException:
         chosen.close()
+        raise
+
+    def closing() -> Iterator[dict[str, Any]]:
+        try:
+            yield from rows
+        finally:
+            chosen.close()
+
+    return columns, closing()
 
 
-__all__ = ["LadybugEngine", "Neo4jEngine", "Rows", "engine", "plain", "run_text"]
+__all__ = ["LadybugEngine", "Neo4jEngine", "Rows", "engine", "plain", "run_text", "stream_text", "uses_ladybug"]

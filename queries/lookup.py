@@ -11,12 +11,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..core.errors import GraphMissingError, QueryError, UsageError
-from ..core.graph import open_store
+from ..core.graph import shared_store
 from ..core.namespaces import ID, IKG, RDF_TYPE_IRI, term_id
 from ..core.text import fold
-from ..ontology import load
-from ..ontology.display import name as record_name
-from ..ontology.display import preferred
 
 NAME_FIELDS = ("name", "alias", "abbreviation", "title")
 
@@ -47,8 +44,10 @@ def _score(query: str, text: str) -> int:
 
 def _names(graph_dir: Path | None) -> dict[str, tuple[str, dict[str, list[tuple[str, str | None]]]]]:
     """record id -> (most specific class, {field: [(text, language)]}) for the NAME_FIELDS."""
+    from ..ontology import load  # the ontology (and rdflib) only for a search, not for an id given as it is
+
     onto = load()
-    store = open_store(graph_dir)
+    store = shared_store(graph_dir)
     values = " ".join(f"<{IKG[f]}>" for f in NAME_FIELDS)
     rows = store.query(f"SELECT ?s ?p ?v WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?v }}")
     cut = len(str(IKG))
@@ -67,6 +66,10 @@ def _names(graph_dir: Path | None) -> dict[str, tuple[str, dict[str, list[tuple[
 def find(text: str, cls: str | None = None, graph_dir: Path | None = None, limit: int = 20) -> list[Match]:
     """Records whose name, alias, abbreviation or title matches `text`, best first (then shorter names, then
     ids); `cls` keeps records of that class and its subclasses."""
+    from ..ontology import load
+    from ..ontology.display import name as record_name
+    from ..ontology.display import preferred
+
     onto = load()
     if cls is not None and cls not in onto.classes:
         raise UsageError(f"unknown class '{cls}' (one of: {', '.join(sorted(onto.classes))})")
@@ -95,7 +98,7 @@ def resolve_id(name: str, value: str, graph_dir: Path | None = None) -> str:
     are a QueryError listing the candidates. Without a local build (Cypher on a Neo4j server alone) an
     id-shaped value is taken as it is."""
     try:
-        store = open_store(graph_dir)
+        store = shared_store(graph_dir)
     except GraphMissingError:
         if ID_PATTERN.match(value):
             return value

@@ -23,8 +23,7 @@ from rich.table import Table
 from . import queries
 from .core.errors import DataWarning, IncidentKGError, PathError, UsageError
 from .core.neo4j import DEFAULT_BATCH, DEFAULT_RETRY_SECONDS, Neo4jConfig
-from .ingest import EXPORTERS, IMPORTERS  # names only: no importer or exporter loads until one is used
-from .ingest.extract import EXTRACTORS
+from .ingest import EXPORTERS, EXTRACTORS, IMPORTERS  # names only: nothing loads until one is used
 from .queries import ENGINES
 from .queries.results import STREAM_FORMATS, write_rows
 

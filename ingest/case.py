@@ -375,6 +375,36 @@ class _Converter:
         return [literal]
 
 
+class Converter(_Converter):
+    """Records → triples a chunk at a time, for a build that streams: every record is known (ids, classes) from
+    the start, so references are checked whichever chunk their target is in, and only one chunk's triples are
+    held. A record's triples, its inline children's included, all come out in the chunk of that record."""
+
+    def __init__(self, records: list[Record], onto: Ontology | None = None) -> None:
+        super().__init__(records, onto or load())
+
+    def convert(self, records: Iterable[Record]) -> list[tuple[str, str, str]]:
+        """The distinct triples of `records` (a slice of those given at construction), in first-seen order."""
+        self.out = {}
+        if len(self.iris) > 200_000:  # a memo of the ids met lately; all of them would be one string per record
+            self.iris = {}
+        for record in records:
+            self.record(record)
+        out, self.out = list(self.out), {}
+        return out
+
+    def asserted_types(self, node: str) -> tuple[str, ...]:
+        """The asserted class (N-Triples) of a record's IRI (N-Triples), whichever chunk it is in; () for
+        anything else. What the validator of one chunk needs to check `sh:class` on references out of it."""
+        if node.startswith(self.id_prefix) and node.endswith(">"):
+            record = self.known.get(node[len(self.id_prefix):-1])
+            if record is not None:
+                return (self.classes[record.cls],)
+        return ()
+
+    id_prefix = f"<{ID}"
+
+
 def to_ntriples(records: list[Record], flush: Callable[[list[tuple[str, str, str]]], None] | None = None,
                 every: int = 100_000) -> list[tuple[str, str, str]]:
     """The records' distinct RDF triples as N-Triples term strings, in first-seen order; the first bad field,

@@ -10,35 +10,57 @@ from ..core.namespaces import ID, PREFIXES
 from ..core.nt import RDF_TYPE, nt_iri
 from . import load
 
+class Entailment:
+    """The entailed triples of a graph given a chunk at a time, each chunk holding every triple of its subjects
+    (a streaming build): superclass types follow from a chunk alone (`chunk`); symmetric and transitive
+    properties need every edge of their property, so `chunk` keeps those edges (few: claims and places) and
+    `closing()` gives what they entail once all chunks are in."""
+
+    def __init__(self) -> None:
+        onto = load()
+        self._supers = {nt_iri(str(c.iri)): [nt_iri(str(onto.classes[a].iri)) for a in onto.ancestors(n)[1:]]
+                        for n, c in onto.classes.items()}
+        self._closed = {nt_iri(str(prop.iri)): prop for prop in onto.properties.values()
+                        if prop.symmetric or prop.transitive}
+        self._edges: dict[str, set[tuple[str, str]]] = {p: set() for p in self._closed}
+
+    def chunk(self, triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """The superclass types `triples` entail and lack; their symmetric and transitive edges are kept."""
+        supers, edges = self._supers, self._edges
+        types: set[tuple[str, str]] = set()
+        for s, p, o in triples:
+            if p == RDF_TYPE:
+                types.add((s, o))
+            elif p in edges:
+                edges[p].add((s, o))
+        new: dict[tuple[str, str, str], None] = {}
+        for s, o in types:
+            for parent in supers.get(o, ()):
+                if (s, parent) not in types:
+                    new[(s, RDF_TYPE, parent)] = None
+        return list(new)
+
+    def closing(self) -> list[tuple[str, str, str]]:
+        """What the symmetric and transitive properties entail over every chunk given (in ontology order; a
+        property both symmetric and transitive is closed over both)."""
+        new: dict[tuple[str, str, str], None] = {}
+        for p, prop in self._closed.items():
+            asserted = self._edges[p]
+            pairs = set(asserted)
+            if prop.symmetric:
+                pairs |= {(o, s) for s, o in pairs}
+            if prop.transitive:
+                pairs = _closure(pairs)
+            for s, o in pairs - asserted:
+                new[(s, p, o)] = None
+        return list(new)
+
+
 def entailed(triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """The triples the ontology entails that queries rely on and `triples` lack: ikg superclass types, then
-    symmetric and transitive properties (in ontology order; a property both symmetric and transitive is
-    closed over both). Read from the ontology, so a new subclass or property needs no code."""
-    onto = load()
-    supers = {nt_iri(str(c.iri)): [nt_iri(str(onto.classes[a].iri)) for a in onto.ancestors(n)[1:]]
-              for n, c in onto.classes.items()}
-    closed = {nt_iri(str(prop.iri)): prop for prop in onto.properties.values() if prop.symmetric or prop.transitive}
-    types: set[tuple[str, str]] = set()
-    edges: dict[str, set[tuple[str, str]]] = {p: set() for p in closed}
-    for s, p, o in triples:
-        if p == RDF_TYPE:
-            types.add((s, o))
-        elif p in edges:
-            edges[p].add((s, o))
-    new: dict[tuple[str, str, str], None] = {}
-    for s, o in types:
-        for parent in supers.get(o, ()):
-            if (s, parent) not in types:
-                new[(s, RDF_TYPE, parent)] = None
-    for p, prop in closed.items():
-        pairs = set(edges[p])
-        if prop.symmetric:
-            pairs |= {(o, s) for s, o in pairs}
-        if prop.transitive:
-            pairs = _closure(pairs)
-        for s, o in pairs - edges[p]:
-            new[(s, p, o)] = None
-    return list(new)
+    symmetric and transitive properties. Read from the ontology, so a new subclass or property needs no code."""
+    entailment = Entailment()
+    return entailment.chunk(triples) + entailment.closing()
 
 
 def _closure(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -77,4 +99,4 @@ def jsonld_context() -> dict:
     return {"@context": context}
 
 
-__all__ = ["entailed", "jsonld_context"]
+__all__ = ["Entailment", "entailed", "jsonld_context"]

@@ -108,9 +108,9 @@ def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
     # Millions of tuples and strings and no cycles: the collector's full passes would rescan them all.
     with paused_gc():
         try:
-            # Filling the on-disk store is the slowest step: Oxigraph loads each chunk's asserted triples in the
-            # background while Python converts, validates and writes the next; the SPARQL-based constraints then
-            # run on the loaded store, and the entailed triples (kept in a file meanwhile) follow once all passed.
+            # Filling the on-disk store is the slowest step: Oxigraph loads each validated chunk in the background
+            # while Python converts, validates and writes the next; the SPARQL-based constraints then run on the
+            # loaded store.
             store = ox.Store(str(tmp / STORE_DIR))
             loader = bulk.Loader(store)
             exports = bulk.Exports(tmp, EXPORTS, jsonld_context(), CONTEXT_FILE)
@@ -118,51 +118,53 @@ def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
             fast = len(all_records) > COMPILED_ABOVE_RECORDS if fast is None else fast
             entailment = Entailment()
             tally = _Tally()
-            derived_file = tmp / ".derived.nt"
+            closing: list[tuple[str, str, str]] = []
             inferred = 0
             # pyshacl sees one graph: it cannot be told the types of nodes outside a chunk
             size = CHUNK_RECORDS if fast else len(all_records)
             chunks = range(0, len(all_records), size)
-            with derived_file.open("wb") as derived_out:
-                for number, first in enumerate(chunks, start=1):
-                    chunk = all_records[first:first + size]
-                    step(f"converting, validating and writing records {first + 1}-{first + len(chunk)}",
-                         number, len(chunks))
-                    asserted = converter.convert(chunk)
-                    loader.add(asserted)
-                    t = mark("convert", t)
-                    # The compiled validator's SPARQL-based constraints wait for the store (below).
-                    violations = validate(asserted, compiled=fast, sparql=False, outside=converter.asserted_types)
-                    if violations:
-                        raise _violation_error(violations[0], all_records, len(violations))
-                    t = mark("validate", t)
-                    derived = _derive(asserted, entailment)
-                    derived_out.write(to_bytes(derived))
-                    inferred += len(derived)
-                    triples = asserted + derived
-                    del asserted, derived
-                    triples.sort()
-                    t = mark("infer", t)
-                    tally.add(triples)
-                    exports.add(triples)
-                    del triples
-                    t = mark("export", t)
-                closing = entailment.closing()  # what only every chunk together entails
-                derived_out.write(to_bytes(closing))
+            for number, first in enumerate(chunks, start=1):
+                chunk = all_records[first:first + size]
+                step(f"converting, validating and writing records {first + 1}-{first + len(chunk)}",
+                     number, len(chunks))
+                asserted = converter.convert(chunk)
+                t = mark("convert", t)
+                # The compiled validator's SPARQL-based constraints wait for the store (below).
+                violations = validate(asserted, compiled=fast, sparql=False, outside=converter.asserted_types)
+                if violations:
+                    raise _violation_error(violations[0], all_records, len(violations))
+                t = mark("validate", t)
+                derived = _derive(asserted, entailment)
+                inferred += len(derived)
+                triples = asserted + derived
+                del asserted, derived
+                triples.sort()
+                t = mark("infer", t)
+                # One serialisation per chunk, for the store and the sorted run alike.
+                data = to_bytes(triples)
+                loader.load(data)
+                tally.add(triples)
+                exports.add(triples, data)
+                del triples, data
+                t = mark("export", t)
+            closing = entailment.closing()  # what only every chunk together entails
             inferred += len(closing)
             tally.add(closing)
+            loader.load(to_bytes(closing))
+            loader.load_graph(ONTOLOGY_FILE, str(ONTOLOGY_IRI))  # the ontology, as its own named graph
             step("writing exports", 4, total)
             exports.finish(closing)
             t = mark("export", t)
 
             step("completing the store", 5, total)
             loader.finish()
-            if fast:  # pyshacl ran the SPARQL-based constraints itself; these need the asserted triples alone
+            # pyshacl ran the SPARQL-based constraints itself. These select DISTINCT focus nodes and values of
+            # asserted properties in the default graph: the entailed types and edges beside them change nothing.
+            # (No optimize() of the store: on a large build it costs seconds and speeds up no saved query.)
+            if fast:
                 violations = sparql_violations(store)
                 if violations:
                     raise _violation_error(violations[0], all_records, len(violations))
-            _complete_store(store, derived_file)
-            derived_file.unlink()
             t = mark("store", t)
             exports.wait()
             t = mark("export", t)
@@ -203,14 +205,6 @@ def _derive(asserted: list[tuple[str, str, str]], entailment: Entailment) -> lis
     """Every triple a build adds to one chunk's asserted triples: the one place where derived triples are made
     (what the ontology entails of the chunk alone; `entailment` keeps what needs the whole graph)."""
     return entailment.chunk(asserted)
-
-
-def _complete_store(store: ox.Store, derived: Path) -> None:
-    """Add the entailed triples and the ontology (as its own named graph) to the store. (No optimize(): on a
-    large build it costs seconds and measurably speeds up no saved query.)"""
-    if derived.stat().st_size:
-        store.bulk_load(path=str(derived), format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_IRI)))
 
 
 class _Tally:

@@ -147,39 +147,58 @@ def write_jsonld(triples: list[tuple[str, str, str]], path: Path, context: dict)
 
 
 class Loader:
-    """Bulk-loads N-Triples chunks into an on-disk store, in order, in a background thread: filling the store
-    is the slowest step of a large build, and Oxigraph does it without the GIL while Python converts and
-    validates. `finish()` waits and re-raises a loading error; `cancel()` drops what is still queued."""
+    """Fills an on-disk store with one bulk load that reads N-Quads from a pipe, in a background thread, while
+    the build writes chunks into the pipe (`load`, waiting when the pipe is full). One load, not one per chunk:
+    each bulk load into a non-empty store merges with what is there, so chunk by chunk the cost grew with the
+    store. Oxigraph reads the pipe itself (/dev/fd) and loads without the GIL while Python converts and
+    validates. `finish()` waits and re-raises a loading error; `cancel()` makes the load fail at once."""
 
     def __init__(self, store: ox.Store) -> None:
         self._store = store
-        # A bounded queue: when the store falls behind, the build waits for it instead of holding every chunk.
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
-        self._cancelled = False
+        read, write = os.pipe()
+        self._read = read
+        self._pipe = os.fdopen(write, "wb")
         self._thread = Background(self._run)
 
-    def add(self, triples: list[tuple[str, str, str]]) -> None:
-        if triples:
-            self._queue.put(to_bytes(triples))
-
     def _run(self) -> None:
-        error = None
-        while (chunk := self._queue.get()) is not None:
-            if error is None and not self._cancelled:
-                try:
-                    self._store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
-                except BaseException as failed:  # kept for finish(); the queue is still drained, so the
-                    error = failed                # build never waits on it
-        if error is not None:
-            raise error
+        try:
+            if os.path.exists(f"/dev/fd/{self._read}"):
+                self._store.bulk_load(path=f"/dev/fd/{self._read}", format=ox.RdfFormat.N_QUADS)
+            else:  # no /dev/fd: Oxigraph reads the pipe through Python, taking the GIL per read
+                with os.fdopen(os.dup(self._read), "rb") as pipe:
+                    self._store.bulk_load(pipe, format=ox.RdfFormat.N_QUADS)
+        finally:
+            os.close(self._read)
+
+    def add(self, triples: list[tuple[str, str, str]]) -> None:
+        self.load(to_bytes(triples))
+
+    def load(self, data: bytes) -> None:
+        """N-Triples (or N-Quads) bytes, written to the load's pipe."""
+        try:
+            self._pipe.write(data)
+        except BrokenPipeError:  # the load stopped: its own error says why
+            self._thread.result()
+            raise
+
+    def load_graph(self, path: Path, graph: str) -> None:
+        """A Turtle file into the named graph `graph`."""
+        name = ox.NamedNode(graph)
+        quads = (ox.Quad(q.subject, q.predicate, q.object, name)
+                 for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+        self.load(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
 
     def finish(self) -> None:
-        self._queue.put(None)
+        self._pipe.close()
         self._thread.result()
 
     def cancel(self) -> None:
-        self._cancelled = True
-        self._queue.put(None)
+        # A line that is no N-Quads makes the load stop with a parse error instead of loading what it has.
+        try:
+            self._pipe.write(b"\n\x00 cancelled\n")
+            self._pipe.close()
+        except OSError:
+            pass
         self._thread.join()
 
 
@@ -199,20 +218,20 @@ class Exports:
         self._turtle = None
         self.count = 0
 
-    def add(self, triples: list[tuple[str, str, str]]) -> None:
-        """One chunk's triples, sorted."""
+    def add(self, triples: list[tuple[str, str, str]], data: bytes | None = None) -> None:
+        """One chunk's triples, sorted (and `data`, them as N-Triples bytes, when the caller has them)."""
         self.count += len(triples)
         if self._first is None and not self._runs:
-            self._first = triples
+            self._first = (triples, data)
             return
         if self._first is not None:
-            self._spill(self._first)
+            self._spill(*self._first)
             self._first = None
-        self._spill(triples)
+        self._spill(triples, data)
 
-    def _spill(self, triples: list[tuple[str, str, str]]) -> None:
+    def _spill(self, triples: list[tuple[str, str, str]], data: bytes | None = None) -> None:
         run = self._folder / f".run-{len(self._runs):05d}.nt"
-        run.write_bytes(to_bytes(triples))
+        run.write_bytes(data if data is not None else to_bytes(triples))
         self._runs.append(run)
         self._jsonld.write(triples)
 
@@ -222,7 +241,7 @@ class Exports:
         self.count += len(closing)
         nt = self._folder / self._files["nt"]
         if not self._runs:
-            triples = (self._first or []) + closing
+            triples = (self._first[0] if self._first else []) + closing
             triples.sort()
             self._first = None
             nt.write_bytes(to_bytes(triples))

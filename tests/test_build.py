@@ -234,9 +234,9 @@ def test_a_late_bad_record_stops_the_store_loading_and_keeps_the_previous_build(
     bad = records[-1]
     bad.fields = dict(bad.fields, speaker="nobody-at-all") if "speaker" in bad.fields else {"nonsense": 1}
     chunks = []
-    add = bulk.Loader.add
+    load = bulk.Loader.load
     monkeypatch.setattr(build_module, "CHUNK_RECORDS", 20)
-    monkeypatch.setattr(bulk.Loader, "add", lambda self, triples: (chunks.append(len(triples)), add(self, triples)))
+    monkeypatch.setattr(bulk.Loader, "load", lambda self, data: (chunks.append(len(data)), load(self, data)))
     with pytest.raises(InputError, match="nobody-at-all|nonsense"):
         build(records=records, out=out, fast=True)
     assert len(chunks) > 5, "the store had started loading"

@@ -81,7 +81,7 @@ def build(
 
 # Records per chunk of a streaming build: each chunk is converted, validated, entailed, loaded and written on
 # its own, so a build holds one chunk's triples at a time (the bundled case is a single chunk).
-CHUNK_RECORDS = 50_000
+CHUNK_RECORDS = 25_000
 
 
 def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:

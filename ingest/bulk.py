@@ -8,6 +8,7 @@ the published context. `Loader` fills the on-disk store from the same strings in
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 import os
@@ -112,7 +113,7 @@ class JsonLdWriter:
                 key, node = s, {"@id": ref(s)}
                 batch.append(node)
             known = memo.get(p)
-            if known is None:
+            if known is None or len(known) > 100_000:  # bounded: most objects of a large build come once
                 known = memo[p] = {}
             hit = known.get(o)
             if hit is None:
@@ -158,7 +159,11 @@ class Loader:
         read, write = os.pipe()
         self._read = read
         self._pipe = os.fdopen(write, "wb")
+        # Between the build and the pipe, a few chunks of slack: the bulk load stops reading while it sorts
+        # and writes a batch, and the build should go on converting meanwhile rather than wait on the pipe.
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=3)
         self._thread = Background(self._run)
+        self._writer = Background(self._write)
 
     def _run(self) -> None:
         try:
@@ -173,13 +178,21 @@ class Loader:
     def add(self, triples: list[tuple[str, str, str]]) -> None:
         self.load(to_bytes(triples))
 
-    def load(self, data: bytes) -> None:
-        """N-Triples (or N-Quads) bytes, written to the load's pipe."""
+    def _write(self) -> None:
         try:
-            self._pipe.write(data)
-        except BrokenPipeError:  # the load stopped: its own error says why
-            self._thread.result()
-            raise
+            while (data := self._queue.get()) is not None:
+                self._pipe.write(data)
+        except BrokenPipeError:  # the load stopped (its own error says why): keep draining the queue
+            while self._queue.get() is not None:
+                pass
+        finally:
+            with contextlib.suppress(OSError):
+                self._pipe.close()
+
+    def load(self, data: bytes) -> None:
+        """N-Triples (or N-Quads) bytes for the load, queued (waiting while three chunks are queued)."""
+        if data:
+            self._queue.put(data)
 
     def load_graph(self, path: Path, graph: str) -> None:
         """A Turtle file into the named graph `graph`."""
@@ -189,16 +202,19 @@ class Loader:
         self.load(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
 
     def finish(self) -> None:
-        self._pipe.close()
+        self._queue.put(None)
+        self._writer.result()
         self._thread.result()
 
     def cancel(self) -> None:
-        # A line that is no N-Quads makes the load stop with a parse error instead of loading what it has.
-        try:
-            self._pipe.write(b"\n\x00 cancelled\n")
-            self._pipe.close()
-        except OSError:
-            pass
+        # Drop what is queued; a line that is no N-Quads makes the load stop with a parse error at once
+        # instead of loading what it has.
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
+        self._queue.put(b"\n\x00 cancelled\n")
+        self._queue.put(None)
+        self._writer.join()
         self._thread.join()
 
 

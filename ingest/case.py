@@ -386,8 +386,11 @@ class Converter(_Converter):
     def convert(self, records: Iterable[Record]) -> list[tuple[str, str, str]]:
         """The distinct triples of `records` (a slice of those given at construction), in first-seen order."""
         self.out = {}
-        if len(self.iris) > 200_000:  # a memo of the ids met lately; all of them would be one string per record
+        # Memos of the ids and texts met lately: all of them would be a string per record or quote.
+        if len(self.iris) > 200_000:
             self.iris = {}
+        if len(self.texts) > 200_000:
+            self.texts = {}
         for record in records:
             self.record(record)
         out, self.out = list(self.out), {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,8 @@ class LadybugEngine:
             path = ensure_ladybug(graph_dir)
             self.db = ladybug.Database(str(path), read_only=True)
         except PermissionError:  # a read-only build folder: keep the database in memory for this process
+            sys.stderr.write(f"note: {graph_dir or 'the build'}: read-only and without an embedded Cypher (Ladybug) "
+                             "copy, so one is made in memory for this query\n")
             self.db = ladybug.Database(":memory:")
             load_ladybug(ladybug.Connection(self.db), from_build(graph_dir))
         self.conn = ladybug.Connection(self.db)

@@ -41,7 +41,7 @@ from typing import Any, Iterable
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from ..core.graph import EXPORTS, Term, graph_dir
-from ..core.nt import read_literal, split_line
+from ..core.nt import read_literal
 from ..core.namespaces import ID, SH, local_name
 from . import Ontology, load
 from .display import in_language, preferred_value
@@ -207,17 +207,32 @@ def _language(literal) -> str:
     return (lang or "").lower()
 
 
+_templates: dict[str, tuple[GraphModel, dict[str, None], frozenset[str]]] = {}
+
+
+def _row_template(cls: str) -> tuple[dict[str, None], frozenset[str]]:
+    """A class's empty row (every column of its label, None) and its column names: made once per class and
+    model (a reloaded ontology makes a new model)."""
+    graph = model()
+    found = _templates.get(cls)
+    if found is None or found[0] is not graph:
+        label = graph.labels[graph.label_of(cls)]
+        found = _templates[cls] = (graph, {c.name: None for c in label.columns},
+                                   frozenset(c.name for c in label.columns))
+    return found[1], found[2]
+
+
 def node_properties(cls: str, values: dict[str, list], record_id: str, iri: str) -> dict[str, Any]:
     """The full property row of one node: every column of its label, None where the record has no value.
     `values` maps datatype property names to their literals."""
     graph = model()
     onto = load()
-    label = graph.labels[graph.label_of(cls)]
-    row: dict[str, Any] = {c.name: None for c in label.columns}
+    empty, names = _row_template(cls)
+    row: dict[str, Any] = dict(empty)
     row.update(id=record_id, iri=iri, kind=cls)
     for prop_name, literals in values.items():
         prop = onto.properties[prop_name]
-        if label.column(prop_name) is None:
+        if prop_name not in names:
             continue  # not a property of this label (only possible with data that skipped validation)
         if prop.range in TEXT_RANGES:
             tagged = sorted((str(getattr(lit, "value", lit)), _language(lit)) for lit in literals)
@@ -285,9 +300,13 @@ def from_ntriples(path) -> PropertyGraph:
     def plain():
         with open(path, encoding="utf-8") as handle:
             for line in handle:
-                if not line.strip():
-                    continue
-                s, p, o = split_line(line.rstrip("\n"))
+                # canonical lines: subject and predicate hold no space, the object runs to " .\n"
+                parts = line.split(" ", 2)
+                if len(parts) < 3:
+                    continue  # a blank line
+                s, p, o = parts
+                o = o[:-3] if o.endswith(" .\n") else o.rstrip("\n").removesuffix(" .")
+                p = p[1:-1]
                 subject = s[1:-1] if s.startswith("<") else None
                 if o.startswith("<"):
                     yield subject, p, o[1:-1], None

@@ -6,6 +6,7 @@ with its progress, never silently. Either takes the build's lock meanwhile."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -115,7 +116,14 @@ def ensure_ladybug(graph_dir: Path | None = None, progress: Progress | None = No
         return ladybug_path(graph_dir)
     if not lock:
         return _make(graph_dir, progress)
-    with fsops.locked(graph_dir, wait=True):
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(fsops.locked(graph_dir, wait=True))
+        except PermissionError:  # stays one, for callers that then keep the copy in memory
+            raise
+        except OSError as error:  # a read-only disk: the copy cannot be made either; name the build, not the lock
+            error.filename, error.filename2 = str(graph_dir), None
+            raise
         if not force and is_current(graph_dir):  # made meanwhile by whoever held the lock
             return ladybug_path(graph_dir)
         if progress is not None:

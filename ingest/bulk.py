@@ -1,9 +1,10 @@
-"""A build's RDF files, written from its sorted triples, and the loader that fills its store.
+"""A build's RDF files and its store, filled as the build's chunks come.
 
-The build keeps triples as tuples of N-Triples strings (nt.py). Sorted, they are the N-Triples export as they
-stand; Oxigraph re-serialises that file as Turtle beside the JSON-LD writer (in a thread, or for a large build
-in a child process, as its loop holds the GIL), and the compact JSON-LD is streamed one subject at a time under
-the published context. `Loader` fills the on-disk store from the same strings in the background.
+The build keeps triples as tuples of N-Triples strings (core/nt.py), a chunk at a time. `Exports` writes each
+sorted chunk to a run file and to the JSON-LD (streamed one subject at a time under the published context), then
+merges the runs into the sorted N-Triples export, which Oxigraph re-serialises as Turtle (in a thread, or for a
+large build in a child process, as its loop holds the GIL). `Loader` fills the on-disk store from the same bytes
+with one bulk load reading a pipe in the background.
 """
 
 from __future__ import annotations

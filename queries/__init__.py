@@ -320,7 +320,7 @@ def sparql_rows(text: str, graph_dir: Path | None, where: str, remote=None,
 
 def sparql_stream(text: str, graph_dir: Path | None, where: str, bindings: dict[str, Any] | None = None) -> Stream:
     """`sparql_rows` on the build's store, the rows converted as they are read. `bindings` (variable name ->
-    term) are Oxigraph substitutions."""
+    term) are a VALUES block, and Oxigraph substitutions for the variables the query returns."""
     store = shared_store(graph_dir)
     try:
         substitutions = {}
@@ -330,7 +330,10 @@ def sparql_stream(text: str, graph_dir: Path | None, where: str, bindings: dict[
             probe = ox.Store().query(text, prefixes=PREFIXES)
             returned = {v.value for v in probe.variables} if isinstance(probe, ox.QuerySolutions) else set()
             substitutions = {ox.Variable(n): t for n, t in bindings.items() if n in returned}
-            text = bind_sparql(text, {n: t for n, t in bindings.items() if n not in returned})
+            # Every parameter also goes in a VALUES block: Oxigraph plans its joins from there (a substitution
+            # alone is applied to the rows, not used to start from the index), the substitution still reaching
+            # sub-selects.
+            text = bind_sparql(text, bindings)
         result = store.query(text, prefixes=PREFIXES, substitutions=substitutions)
     except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
         raise QueryError(f"{where}: {' '.join(str(exc).split())}") from None

@@ -24,7 +24,7 @@ from ..core.graph import CONTEXT_FILE, EXPORTS, MANIFEST, STORE_DIR, default_gra
 from ..core.namespaces import ID, IKG, ONTOLOGY_IRI
 from ..core.nt import RDF_TYPE, nt_iri, to_bytes
 from ..core.runtime import Progress, paused_gc
-from ..ontology import ONTOLOGY_FILE, load
+from ..ontology import ONTOLOGY_FILE, VOCABULARY_FILE, load
 from ..ontology.rules import entailed, jsonld_context
 from ..ontology.shacl import COMPILED_ABOVE_RECORDS, sparql_violations, validate
 from . import bulk
@@ -174,7 +174,8 @@ def _complete_store(store: ox.Store, inferred: bytes) -> None:
     large build it costs seconds and measurably speeds up no saved query.)"""
     if inferred:
         store.bulk_load(inferred, format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_IRI)))
+    for path in (ONTOLOGY_FILE, VOCABULARY_FILE):  # the vocabularies beside it: labels of categories, roles, ...
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_IRI)))
 
 
 def _summarise(triples: list[tuple[str, str, str]]) -> tuple[dict[str, int], int, int]:

@@ -4,34 +4,47 @@ read from the ontology, so a new subclass or property needs no code."""
 
 from __future__ import annotations
 
-from rdflib import RDF, XSD
+from rdflib import RDF, RDFS, XSD
 
 from ..core.namespaces import ID, PREFIXES
 from ..core.nt import RDF_TYPE, nt_iri
 from . import load
 
 def entailed(triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """The triples the ontology entails that queries rely on and `triples` lack: ikg superclass types, then
-    symmetric and transitive properties (in ontology order; a property both symmetric and transitive is
-    closed over both). Read from the ontology, so a new subclass or property needs no code."""
+    """The triples the ontology entails that queries rely on and `triples` lack: ikg superclass types, ikg
+    super-properties (subOrganizationOf gives withinOrganization), then symmetric and transitive properties (in
+    ontology order; a property both symmetric and transitive is closed over both). Read from the ontology, so a
+    new subclass or property needs no code."""
     onto = load()
     supers = {nt_iri(str(c.iri)): [nt_iri(str(onto.classes[a].iri)) for a in onto.ancestors(n)[1:]]
               for n, c in onto.classes.items()}
     closed = {nt_iri(str(prop.iri)): prop for prop in onto.properties.values() if prop.symmetric or prop.transitive}
+    ikg_props = {prop.iri for prop in onto.properties.values()}
+    super_props = {nt_iri(str(prop.iri)): [nt_iri(str(q)) for q in onto.graph.objects(prop.iri, RDFS.subPropertyOf)
+                                           if q in ikg_props]
+                   for prop in onto.properties.values()}
+    super_props = {p: qs for p, qs in super_props.items() if qs}
     types: set[tuple[str, str]] = set()
     edges: dict[str, set[tuple[str, str]]] = {p: set() for p in closed}
+    inherited: dict[str, set[tuple[str, str]]] = {}
     for s, p, o in triples:
         if p == RDF_TYPE:
             types.add((s, o))
-        elif p in edges:
+            continue
+        if p in edges:
             edges[p].add((s, o))
+        for q in super_props.get(p, ()):
+            inherited.setdefault(q, set()).add((s, o))
     new: dict[tuple[str, str, str], None] = {}
     for s, o in types:
         for parent in supers.get(o, ()):
             if (s, parent) not in types:
                 new[(s, RDF_TYPE, parent)] = None
+    for q, pairs in inherited.items():
+        for s, o in pairs - edges.get(q, set()):
+            new[(s, q, o)] = None
     for p, prop in closed.items():
-        pairs = set(edges[p])
+        pairs = set(edges[p]) | inherited.get(p, set())
         if prop.symmetric:
             pairs |= {(o, s) for s, o in pairs}
         if prop.transitive:

@@ -193,6 +193,8 @@ def load() -> Ontology:
 
     for kind, owl_type in (("object", OWL.ObjectProperty), ("datatype", OWL.DatatypeProperty)):
         for prop in sorted(set(graph.subjects(RDF.type, owl_type))):
+            if not str(prop).startswith(str(IKG)):
+                continue  # a term of an aligned vocabulary, declared only to keep the ontology OWL 2 DL
             types = set(graph.objects(prop, RDF.type))
             domain = graph.value(prop, RDFS.domain)
             range_ = graph.value(prop, RDFS.range)

@@ -55,7 +55,8 @@ def test_class_hierarchy_and_alignments():
     assert onto.ancestors("ArmedForce") == ["ArmedForce", "GovernmentAgency", "Organization", "Agent"]
     assert onto.top_class("Recommendation") == "Document"
     assert set(onto.top_classes()) == {
-        "Incident", "Place", "Agent", "Post", "Document", "Statement", "Claim", "Quantity", "IdentityLink"
+        "Incident", "Place", "Agent", "Post", "Document", "Statement", "Claim", "Quantity", "IdentityLink",
+        "Participation", "Equipment",
     }
     schema = "https://schema.org/"
     assert URIRef(schema + "Event") in set(onto.graph.objects(IKG.Incident, RDFS.subClassOf))

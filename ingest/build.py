@@ -180,14 +180,15 @@ def _complete_store(store: ox.Store, inferred: bytes) -> None:
 
 def _summarise(triples: list[tuple[str, str, str]]) -> tuple[dict[str, int], int, int]:
     """Records per top class, contradicting claim pairs, and disputed figures: groups of (incident, category,
-    party) where more than one statement gives more than one distinct value, as the saved query
-    disputed_quantities defines them (a test holds the two equal). Counted here from the triples: the same
+    party or party scope) where more than one statement that no other revises gives more than one distinct value,
+    as the saved query disputed_quantities defines them (a test holds the two equal). Counted here from the triples: the same
     question on the fresh on-disk store takes seconds on a large build."""
     onto = load()
     tops = {nt_iri(str(onto.classes[name].iri)): name for name in onto.top_classes()}
     classes = dict.fromkeys(tops.values(), 0)
     contradicts = nt_iri(str(IKG.contradicts))
-    wanted = {nt_iri(str(IKG[name])): name for name in ("incident", "quantity", "category", "value", "party")}
+    wanted = {nt_iri(str(IKG[name])): name
+              for name in ("incident", "quantity", "category", "value", "party", "partyScope", "revises")}
     by: dict[str, dict[str, list[str]]] = {name: {} for name in wanted.values()}
     pairs = 0
     for s, p, o in triples:
@@ -199,11 +200,16 @@ def _summarise(triples: list[tuple[str, str, str]]) -> tuple[dict[str, int], int
         elif p in wanted:
             by[wanted[p]].setdefault(s, []).append(o)
     groups: dict[tuple, tuple[set, set]] = {}
+    revised = {old for olds in by["revises"].values() for old in olds}  # superseded: a revision, not a dispute
     for statement, incidents in by["incident"].items():
+        if statement in revised:
+            continue
         for quantity in by["quantity"].get(statement, ()):
+            # a count without a party is grouped by its scope (all, not-stated), as the saved query does
+            parties = by["party"].get(quantity) or by["partyScope"].get(quantity) or ['"not-stated"']
             for category in by["category"].get(quantity, ()):
                 for value in by["value"].get(quantity, ()):
-                    for party in by["party"].get(quantity, [None]):
+                    for party in parties:
                         for incident in incidents:
                             found = groups.setdefault((incident, category, party), (set(), set()))
                             found[0].add(statement)

@@ -77,8 +77,8 @@ VARIANTS = {
         .update(partyScope="most"),
     "pattern (a side with spaces)": lambda recs: by_id(recs, "v-revision").fields["participation"][0]
         .update(side="the state"),
-    "minCount (a participation without a side)": lambda recs: by_id(recs, "v-revision").fields["participation"][0]
-        .pop("side"),
+    "minCount (a participation without an agent)": lambda recs: by_id(recs, "v-revision").fields["participation"][0]
+        .pop("agent"),
     "sparql (a party and a party scope)": lambda recs: by_id(recs, "v-revision").fields["quantity"][0]
         .update(partyScope="all"),
     "sparql (a revision dated before what it revises)": set_field("v-revision", "date", "2015-05-21"),

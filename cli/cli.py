@@ -23,8 +23,9 @@ from rich.table import Table
 from . import queries
 from .core.errors import DataWarning, IncidentKGError, PathError, UsageError
 from .core.neo4j import DEFAULT_BATCH, DEFAULT_RETRY_SECONDS, Neo4jConfig
-from .ingest import EXPORTERS, IMPORTERS
+from .ingest import EXPORTERS, IMPORTERS  # names only: no importer or exporter loads until one is used
 from .queries import ENGINES
+from .queries.results import STREAM_FORMATS, write_rows
 
 
 def _fail(error: IncidentKGError) -> None:
@@ -113,6 +114,7 @@ out_console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
 
 FORMATS = ("table", "csv", "json")
+QUERY_FORMATS = ("table", *STREAM_FORMATS)  # what query results can also be written as
 GraphOption = typer.Option(
     None, "--graph", "-g", envvar="INCIDENTKG_GRAPH", help="Built graph folder (default: ./graph)."
 )
@@ -122,9 +124,9 @@ def _note(line: str) -> None:
     err_console.print(f"note: {line}", highlight=False, markup=False, soft_wrap=True)
 
 
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        _fail(UsageError(f"unknown format '{fmt}' (table, csv or json)"))
+def _check_format(fmt: str, formats: tuple[str, ...] = FORMATS) -> None:
+    if fmt not in formats:
+        _fail(UsageError(f"unknown format '{fmt}' ({', '.join(formats[:-1])} or {formats[-1]})"))
 
 
 def _progress() -> Progress:
@@ -221,12 +223,21 @@ def query_list(extra: Optional[list[Path]] = QueriesOption) -> None:
     out_console.print(table)
 
 
+QueryFormatOption = typer.Option(
+    "table", "--format", "-f", help="table, csv, tsv, json (one array) or jsonl (an object per line). All but "
+    "table are written row by row as the engine returns them.")
+LimitOption = typer.Option(None, "--limit", "-n", min=0, help="At most this many rows (applied inside the query).")
+OffsetOption = typer.Option(None, "--offset", min=0, help="Skip this many rows first (applied inside the query).")
+
+
 @query_app.command("run")
 def query_run(
     name: str = typer.Argument(..., help="Saved query name (see `incidentkg query list`)."),
     param: list[str] = typer.Option([], "--param", "-p", help="Parameter as name=value; repeatable."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    fmt: str = QueryFormatOption,
     columns: Optional[str] = ColumnsOption,
+    limit: Optional[int] = LimitOption,
+    offset: Optional[int] = OffsetOption,
     graph: Optional[Path] = GraphOption,
     engine: Optional[str] = typer.Option(None, "--engine", "-e", help=f"One of: {ENGINES.help()} (default: sparql)."),
     neo4j: Optional[bool] = NeoOption,
@@ -234,20 +245,23 @@ def query_run(
     endpoint: Optional[str] = EndpointOption,
 ) -> None:
     """Run a saved query against the built graph (SPARQL), its Ladybug copy or a Neo4j server (Cypher), or a
-    remote SPARQL store (--endpoint)."""
-    from .queries.remote import RemoteConfig
-
-    _check_format(fmt)
+    remote SPARQL store (--endpoint). --limit and --offset page the ordered result inside the query."""
+    _check_format(fmt, QUERY_FORMATS)
     engine = engine or ("cypher" if neo4j is not None else "sparql")
     if engine == "sparql" and neo4j is not None:
         _fail(UsageError("--neo4j/--ladybug choose a Cypher engine; they do not apply with --engine sparql"))
     try:
-        remote = RemoteConfig.from_env(endpoint) if endpoint and engine == "sparql" else None
+        remote = None
+        if endpoint and engine == "sparql":
+            from .queries.remote import RemoteConfig
+
+            remote = RemoteConfig.from_env(endpoint)
         key = queries.get(name, extra or ()).columns
-        result = queries.run(name, param, graph, engine=engine, neo4j=neo4j, extra=extra or (), remote=remote)
+        result = queries.stream(name, param, graph, engine=engine, neo4j=neo4j, extra=extra or (), remote=remote,
+                                limit=limit, offset=offset)
+        emit(result.columns, result.rows, fmt, key=key, chosen=columns)
     except IncidentKGError as error:
         _fail(error)
-    emit(result.columns, result.rows, fmt, key=key, chosen=columns)
 
 
 @query_app.command("show")
@@ -267,22 +281,19 @@ def query_show(
         _fail(error)
 
 
-def emit(columns: list[str], rows: list[dict], fmt: str, *, key: list[str] | None = None,
+def emit(columns: list[str], rows, fmt: str, *, key: list[str] | None = None,
          chosen: str | None = None) -> None:
-    """Rows as json or csv (every column), or as a table of the key columns (or `chosen`, comma-separated)
-    with long text wrapped, so that it fits the terminal."""
-    if fmt == "json":
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-        return
-    if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    """Rows (a list or an iterator) as csv, tsv, json or jsonl (every column, written as they come), or as a
+    table of the key columns (or `chosen`, comma-separated) with long text wrapped, so that it fits the
+    terminal (the table reads every row first)."""
+    if fmt in STREAM_FORMATS:
+        write_rows(columns, rows, fmt, sys.stdout)
         return
     shown = [c.strip() for c in chosen.split(",") if c.strip()] if chosen else [c for c in key or [] if c in columns]
     unknown = [c for c in shown if c not in columns]
     if unknown:
         _fail(UsageError(f"unknown column '{unknown[0]}' (columns: {', '.join(columns)})"))
+    rows = list(rows)
     shown = shown or columns
     table = Table(show_header=True)
     for col in shown:
@@ -311,17 +322,16 @@ def _query_text(query: str) -> tuple[str, str]:
 
 AdhocParamOption = typer.Option([], "--param", "-p", help="name=value (a string) or name:type=value (type: id, "
                                 "iri, string, integer, decimal, date, boolean); repeatable.")
-FormatOption = typer.Option("table", "--format", "-f", help="table, csv or json.")
-LimitOption = typer.Option(None, "--limit", "-n", min=0, help="Print at most this many rows.")
 
 
 @app.command("sparql")
 def sparql(
     query: str = typer.Argument(..., metavar="QUERY|FILE", help="A SPARQL query, or a file holding one."),
     param: list[str] = AdhocParamOption,
-    fmt: str = FormatOption,
+    fmt: str = QueryFormatOption,
     columns: Optional[str] = ColumnsOption,
     limit: Optional[int] = LimitOption,
+    offset: Optional[int] = OffsetOption,
     graph: Optional[Path] = GraphOption,
     endpoint: Optional[str] = EndpointOption,
 ) -> None:
@@ -329,16 +339,17 @@ def sparql(
 
     Parameters are bound as RDF terms in a VALUES block, never spliced into the text. With --endpoint it runs on a remote store (SELECT and ASK).
     """
-    _adhoc(query, "sparql", param, fmt, columns, limit, graph, None, endpoint)
+    _adhoc(query, "sparql", param, fmt, columns, limit, offset, graph, None, endpoint)
 
 
 @app.command("cypher")
 def cypher(
     query: str = typer.Argument(..., metavar="QUERY|FILE", help="A Cypher query, or a file holding one."),
     param: list[str] = AdhocParamOption,
-    fmt: str = FormatOption,
+    fmt: str = QueryFormatOption,
     columns: Optional[str] = ColumnsOption,
     limit: Optional[int] = LimitOption,
+    offset: Optional[int] = OffsetOption,
     graph: Optional[Path] = GraphOption,
     neo4j: Optional[bool] = NeoOption,
 ) -> None:
@@ -346,22 +357,24 @@ def cypher(
 
     Parameters are driver parameters ($name), never spliced into the text.
     """
-    _adhoc(query, "cypher", param, fmt, columns, limit, graph, neo4j)
+    _adhoc(query, "cypher", param, fmt, columns, limit, offset, graph, neo4j)
 
 
 def _adhoc(query: str, language: str, param: list[str], fmt: str, columns: str | None, limit: int | None,
-           graph: Path | None, neo4j: bool | None, endpoint: str | None = None) -> None:
-    from .queries.remote import RemoteConfig
-
-    _check_format(fmt)
+           offset: int | None, graph: Path | None, neo4j: bool | None, endpoint: str | None = None) -> None:
+    _check_format(fmt, QUERY_FORMATS)
     text, where = _query_text(query)
     try:
-        remote = RemoteConfig.from_env(endpoint) if endpoint else None
-        result = queries.run_adhoc(text, language, param, graph, neo4j, where=where, remote=remote)
+        remote = None
+        if endpoint:
+            from .queries.remote import RemoteConfig
+
+            remote = RemoteConfig.from_env(endpoint)
+        result = queries.stream_adhoc(text, language, param, graph, neo4j, where=where, remote=remote,
+                                      limit=limit, offset=offset)
+        emit(result.columns, result.rows, fmt, chosen=columns)
     except IncidentKGError as error:
         _fail(error)
-    rows = result.rows if limit is None else result.rows[:limit]
-    emit(result.columns, rows, fmt, chosen=columns)
 
 
 @app.command()

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph
 
 from .errors import GraphMissingError
-from .namespaces import IKG, PREFIXES
+from .namespaces import IKG, PREFIXES, RDF_TYPE_IRI
 from .nt import read_literal, split_line
 from .runtime import paused_gc
 
@@ -40,9 +39,11 @@ def open_store(folder: Path | None = None) -> ox.Store:
     return ox.Store.read_only(str(graph_dir(folder) / STORE_DIR))
 
 
-def open_graph(folder: Path | None = None) -> Graph:
-    """The built graph as an rdflib Graph over the Oxigraph store (the model API used by the SPARQL runner)."""
-    from oxrdflib import OxigraphStore  # registers rdflib plugins; only SPARQL runs need it
+def open_graph(folder: Path | None = None):
+    """The built graph as an rdflib Graph over the Oxigraph store, for rdflib's model API (the saved queries
+    run on the store itself)."""
+    from oxrdflib import OxigraphStore  # registers rdflib plugins; only rdflib's view needs it
+    from rdflib import Graph
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     graph = Graph(store=OxigraphStore(store=open_store(folder)), identifier=DATASET_DEFAULT_GRAPH_ID)
@@ -66,7 +67,7 @@ def read_records(ntriples: Path) -> tuple[dict[str, set[str]], dict[str, dict[st
     """A build's records from its sorted N-Triples export (reading it is far quicker than iterating the
     on-disk store): subject IRI -> its ikg class names, and subject IRI -> ikg property name -> values."""
     ikg, cut = str(IKG), len(str(IKG))
-    rdf_type = str(RDF.type)
+    rdf_type = RDF_TYPE_IRI
     types: dict[str, set[str]] = {}
     fields: dict[str, dict[str, list[Term]]] = {}
     terms: dict[str, Term] = {}  # objects repeat (categories, dates, outlets): one Term each

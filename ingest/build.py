@@ -25,7 +25,7 @@ from ..core.namespaces import ID, IKG, ONTOLOGY_IRI
 from ..core.nt import RDF_TYPE, nt_iri, to_bytes
 from ..core.runtime import Progress, paused_gc
 from ..ontology import ONTOLOGY_FILE, VOCABULARY_FILE, load
-from ..ontology.rules import entailed, jsonld_context
+from ..ontology.rules import displayed, entailed, jsonld_context
 from ..ontology.shacl import COMPILED_ABOVE_RECORDS, sparql_violations, validate
 from . import bulk
 from .case import Record, case_files, read_cases, to_ntriples
@@ -121,7 +121,7 @@ def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
             t = mark("validate", t)
 
             step("inferring", 3, total)
-            inferred = entailed(asserted)
+            inferred = entailed(asserted) + displayed(asserted)
             triples = asserted + inferred
             del asserted
             triples.sort()

@@ -293,7 +293,7 @@ class _Converter:
         found = self.fields.get((record.cls, key))
         if found is None:
             prop = self.onto.properties.get(key)
-            if prop is None:
+            if prop is None or prop.materialised:  # materialised values are the build's to compute
                 raise record.origin.error(key, f"unknown field for {record.cls}")
             if prop.domain and not self.onto.is_a(record.cls, prop.domain):
                 raise record.origin.error(key, f"field does not apply to {record.cls} (it belongs to {prop.domain})")

@@ -28,7 +28,7 @@ from ..core.graph import CONTEXT_FILE, EXPORTS, build_records
 from ..core.graph import graph_dir as graph_dir_of
 from ..core.namespaces import term_id
 from ..ontology import load
-from ..ontology.display import caption, name
+from ..ontology.display import caption, namers
 from ..ontology.projection import single_valued
 from . import EXPORTERS
 
@@ -80,11 +80,7 @@ def records_network(graph_dir: Path | None = None) -> Network:
                 else:
                     fields.setdefault(node, {}).setdefault(prop, []).append((term.value, term.language or ""))
 
-    def name_of(node: str) -> str:
-        return name(fields.get(node, {})) or node
-
-    def short_name_of(node: str) -> str:
-        return name({"name": fields.get(node, {}).get("abbreviation", [])}) or name_of(node)
+    name_of, short_name_of = namers(fields)
 
     most_specific: dict[frozenset, str] = {}
     nodes: list[tuple[str, dict[str, str]]] = []

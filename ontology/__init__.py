@@ -51,6 +51,7 @@ class PropertyInfo(Term):
     domain: str | None = None
     symmetric: bool = False
     transitive: bool = False
+    materialised: bool = False  # computed by the build (ikg:materialised), never written in case files
 
     @property
     def is_object(self) -> bool:
@@ -210,6 +211,7 @@ def load() -> Ontology:
                 domain=local_name(domain) if domain is not None else None,
                 symmetric=OWL.SymmetricProperty in types,
                 transitive=OWL.TransitiveProperty in types,
+                materialised=bool(graph.value(prop, IKG.materialised)),
             )
     return onto
 

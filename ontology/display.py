@@ -3,7 +3,7 @@ property graph, the GraphML/GEXF and FtM exports and the visualisation.
 
 - `preferred(values)`: of a text's values in several languages, the English one, else the untagged one, else any;
   the lexically smallest within that rank, so the choice is stable;
-- `LABEL_FIELDS`: the fields that name a record, first present wins;
+- `LABEL_FIELDS`: the fields that name a record, first present wins (`preferred_name`, `name`);
 - `caption(...)`: the one-line caption of a record, composed for the classes that have no name of their own
   (statements, quantities, posts, identity links).
 
@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 LABEL_FIELDS = ("name", "title", "text", "role")
+# What `caption` and `namers` read besides LABEL_FIELDS: the build collects exactly these to materialise them.
+CAPTION_FIELDS = LABEL_FIELDS + ("abbreviation", "date", "value", "low", "high", "category")
+CAPTION_LINKS = ("speaker", "party", "holder", "links")
 _RANK = {"en": 0, "": 1}
 
 Texts = Sequence[tuple[str, str | None]]
@@ -47,6 +50,17 @@ def in_language(values: Iterable[tuple[str, str | None]], language: str) -> str 
     return min(found) if found else None
 
 
+def preferred_name(literals: Mapping[str, Texts]) -> str | None:
+    """What a record is shown by in query results (the build materialises it as ikg:preferredName): the
+    preferred value of its first label field that has values, an empty text included, so that a record named
+    "" is still listed under that name."""
+    for field in LABEL_FIELDS:
+        values = literals.get(field)
+        if values:
+            return preferred(values)
+    return None
+
+
 def name(literals: Mapping[str, Texts]) -> str | None:
     """A record's name: the preferred value of its first label field that has one."""
     for field in LABEL_FIELDS:
@@ -72,6 +86,18 @@ def quantity_caption(literals: Mapping[str, Texts], parties: Sequence[str]) -> s
     return f"{value} {category}" + (f" ({party})" if party else "")
 
 
+def namers(fields: Mapping[str, Mapping[str, Texts]]) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """`caption`'s `name_of` and `short_name_of` over records' fields (record id -> field -> texts): a record's
+    name, else its id; its abbreviation, else its name."""
+    def name_of(node: str) -> str:
+        return name(fields.get(node, {})) or node
+
+    def short_name_of(node: str) -> str:
+        return name({"name": fields.get(node, {}).get("abbreviation", [])}) or name_of(node)
+
+    return name_of, short_name_of
+
+
 def caption(top: str, record_id: str, literals: Mapping[str, Texts], links: Mapping[str, Sequence[str]],
             name_of: Callable[[str], str], short_name_of: Callable[[str], str] | None = None) -> str:
     """The caption of a record of top class `top`: a statement is 'speaker, date', a quantity its figure, a post
@@ -92,5 +118,5 @@ def caption(top: str, record_id: str, literals: Mapping[str, Texts], links: Mapp
     return name(literals) or record_id
 
 
-__all__ = ["LABEL_FIELDS", "caption", "in_language", "language_rank", "name", "preferred", "preferred_value",
-           "quantity_caption"]
+__all__ = ["CAPTION_FIELDS", "CAPTION_LINKS", "LABEL_FIELDS", "caption", "in_language", "language_rank", "name", "namers", "preferred",
+           "preferred_name", "preferred_value", "quantity_caption"]

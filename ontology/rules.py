@@ -1,14 +1,16 @@
 """What the ontology entails and how it is published: the triples a build materialises because the saved
-queries rely on them (superclass types, symmetric and transitive properties), and the JSON-LD context. Both are
-read from the ontology, so a new subclass or property needs no code."""
+queries rely on them (superclass types, symmetric and transitive properties; the display values of
+`displayed`), and the JSON-LD context. Read from the ontology and ontology.display, so a new subclass or
+property needs no code."""
 
 from __future__ import annotations
 
 from rdflib import RDF, RDFS, XSD
 
-from ..core.namespaces import ID, PREFIXES
-from ..core.nt import RDF_TYPE, nt_iri
+from ..core.namespaces import ID, IKG, PREFIXES
+from ..core.nt import RDF_TYPE, nt_iri, nt_literal, parse_literal
 from . import load
+from .display import CAPTION_FIELDS, CAPTION_LINKS, caption, namers, preferred_name
 
 def entailed(triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """The triples the ontology entails that queries rely on and `triples` lack: ikg superclass types, ikg
@@ -54,6 +56,50 @@ def entailed(triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     return list(new)
 
 
+def displayed(triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The display values every query would otherwise recompute, one of each per record: ikg:preferredName
+    (display.preferred_name) and ikg:caption (display.caption), as plain strings. Read from the asserted
+    triples of the records; a record without a naming field gets no preferred name, every typed record a
+    caption."""
+    onto = load()
+    classes = {nt_iri(str(c.iri)): n for n, c in onto.classes.items()}
+    wanted = {nt_iri(str(IKG[f])): f for f in CAPTION_FIELDS}
+    linking = {nt_iri(str(IKG[f])): f for f in CAPTION_LINKS}
+    id_iri = nt_iri(str(ID))[:-1]  # "<https://w3id.org/incidentkg/id/"
+    cut = len(id_iri)
+    types: dict[str, list[str]] = {}
+    fields: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    links: dict[str, dict[str, list[str]]] = {}
+    for s, p, o in triples:
+        if not s.startswith(id_iri):
+            continue
+        if p == RDF_TYPE:
+            if o in classes:
+                types.setdefault(s[cut:-1], []).append(classes[o])
+        elif p in wanted:
+            lexical, _, language = parse_literal(o)
+            fields.setdefault(s[cut:-1], {}).setdefault(wanted[p], []).append((lexical, language or ""))
+        elif p in linking and o.startswith(id_iri):
+            links.setdefault(s[cut:-1], {}).setdefault(linking[p], []).append(o[cut:-1])
+    name_of, short_name_of = namers(fields)
+    preferred_iri, caption_iri = nt_iri(str(IKG.preferredName)), nt_iri(str(IKG.caption))
+    tops: dict[tuple[str, ...], str] = {}
+    new = []
+    for record, found in types.items():
+        key = tuple(found)
+        top = tops.get(key)
+        if top is None:
+            top = tops[key] = onto.top_class(onto.most_specific(found))
+        subject = f"{id_iri}{record}>"
+        own = fields.get(record, {})
+        text = preferred_name(own)
+        if text is not None:
+            new.append((subject, preferred_iri, nt_literal(text)))
+        new.append((subject, caption_iri, nt_literal(caption(top, record, own, links.get(record, {}), name_of,
+                                                             short_name_of))))
+    return new
+
+
 def _closure(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """The transitive closure of a relation given as pairs."""
     following: dict[str, set[str]] = {}
@@ -90,4 +136,4 @@ def jsonld_context() -> dict:
     return {"@context": context}
 
 
-__all__ = ["entailed", "jsonld_context"]
+__all__ = ["displayed", "entailed", "jsonld_context"]

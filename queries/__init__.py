@@ -20,19 +20,37 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import yaml
-from rdflib import XSD, Literal, URIRef
 
 from ..core.errors import QueryError, UsageError
-from ..core.graph import open_graph
-from ..core.namespaces import ID, PREFIXES, term_id
+from ..core.graph import open_store
+from ..core.namespaces import ID, PREFIXES
 from ..core.registry import Plugin, Registry
-from .dialect import tokenize
-from .engines import run_text
-from .lookup import resolve_id
-from .remote import RemoteConfig
-from .remote import select as remote_select
-from .results import Result, python_value
+from .paging import Page, page_cypher, page_sparql
+from .results import Result, Stream, ox_rows, ox_value
+
+# What only some commands need loads when first used (PEP 562): the Cypher engines (Ladybug, Neo4j), name
+# look-up, the remote SPARQL store and rdflib's Graph view of the store.
+_LAZY = {
+    "run_text": ("incidentkg.queries.engines", "run_text"),
+    "stream_text": ("incidentkg.queries.engines", "stream_text"),
+    "resolve_id": ("incidentkg.queries.lookup", "resolve_id"),
+    "RemoteConfig": ("incidentkg.queries.remote", "RemoteConfig"),
+    "remote_select": ("incidentkg.queries.remote", "select"),
+    "open_graph": ("incidentkg.core.graph", "open_graph"),
+}
+
+
+def __getattr__(name: str):
+    found = _LAZY.get(name)
+    if found is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(found[0]), found[1])
+    globals()[name] = value
+    return value
 
 HERE = Path(__file__).resolve().parent
 PARAM_TYPES = ("id", "iri", "string", "integer", "decimal", "date", "boolean")
@@ -200,18 +218,24 @@ def coerce(param: Param, raw: Any) -> Any:
     return text
 
 
-def to_term(param: Param, value: Any):
-    """A typed parameter value as the RDF term it is bound to."""
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DATATYPES = {"integer": "integer", "decimal": "decimal", "date": "date", "boolean": "boolean"}
+
+
+def to_term(param: Param, value: Any) -> ox.NamedNode | ox.Literal:
+    """A typed parameter value as the RDF term it is bound to (`str()` of it is its N-Triples form)."""
     if param.type == "id":
-        return ID[value]
+        return ox.NamedNode(f"{ID}{value}")
     if param.type == "iri":
-        return URIRef(value)
+        return ox.NamedNode(value)
     if param.type == "decimal":  # positional notation: str(1e-07) is no valid xsd:decimal lexical form
-        return Literal(format(Decimal(repr(float(value))), "f"), datatype=XSD.decimal)
-    datatype = {"integer": XSD.integer, "decimal": XSD.decimal, "date": XSD.date, "boolean": XSD.boolean}.get(
-        param.type
-    )
-    return Literal(value, datatype=datatype) if datatype else Literal(value)
+        lexical = format(Decimal(repr(float(value))), "f")
+    elif param.type == "boolean":
+        lexical = "true" if value else "false"
+    else:
+        lexical = str(value)
+    datatype = _DATATYPES.get(param.type)
+    return ox.Literal(lexical, datatype=ox.NamedNode(_XSD + datatype)) if datatype else ox.Literal(lexical)
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -228,60 +252,119 @@ def bind_sparql(text: str, bindings: dict[str, Any]) -> str:
     if match is None:
         raise QueryError("query has no WHERE clause to bind parameters in")
     names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
+    terms = " ".join(str(term) for term in bindings.values())
     values = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
     return body[: match.end()] + values + body[match.end():]
 
 
+def _body(text: str) -> str:
+    """A query's text without its `#+` header."""
+    return "\n".join(line for line in text.splitlines() if not HEADER.match(line))
+
+
 def run_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None,
-               remote: RemoteConfig | None = None) -> Result:
+               remote=None, page: Page | None = None) -> Result:
     """Run a saved `.rq` on the build's Oxigraph store, or on the `remote` SPARQL store (`neo4j` is for the
     engines' common signature)."""
+    return stream_sparql(query, values, graph_dir, neo4j, remote, page).result()
+
+
+def stream_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None,
+                  remote=None, page: Page | None = None) -> Stream:
+    """`run_sparql` with the rows read as they are consumed. On the build's store the parameters are
+    substitutions: Oxigraph binds them wherever the variable occurs, sub-selects included, so a selective
+    parameter narrows every part of the query from the start (the saved queries use a parameter's name only
+    for that parameter). A remote store gets them as a VALUES block."""
     if query.sparql is None:
         raise QueryError(f"query '{query.name}' has no SPARQL version ({query.path.with_suffix('.rq').name})")
     bindings = {name: to_term(query.params[name], v) for name, v in values.items() if v is not None}
-    return sparql_rows(bind_sparql(query.sparql, bindings), graph_dir, str(query.path), remote)
+    if remote is not None:
+        return Stream(*_remote(page_sparql(bind_sparql(query.sparql, bindings), page), remote))
+    return sparql_stream(page_sparql(_body(query.sparql), page), graph_dir, str(query.path), bindings)
 
 
-def sparql_rows(text: str, graph_dir: Path | None, where: str, remote: RemoteConfig | None = None) -> Result:
+def _remote(text: str, remote) -> tuple[list[str], Any]:
+    columns, rows = __getattr__("remote_select")(text, remote)
+    return columns, iter(rows)
+
+
+def sparql_rows(text: str, graph_dir: Path | None, where: str, remote=None,
+                bindings: dict[str, Any] | None = None) -> Result:
     """A read-only SPARQL query's results as plain rows: SELECT variables, ASK as one `ask` column,
     CONSTRUCT/DESCRIBE as subject, predicate, object (on a remote store: SELECT and ASK)."""
     if remote is not None:
-        return Result(*remote_select(text, remote))
-    graph = open_graph(graph_dir)
+        return Result(*__getattr__("remote_select")(text, remote))
+    return sparql_stream(text, graph_dir, where, bindings).result()
+
+
+def sparql_stream(text: str, graph_dir: Path | None, where: str, bindings: dict[str, Any] | None = None) -> Stream:
+    """`sparql_rows` on the build's store, the rows converted as they are read. `bindings` (variable name ->
+    term) are Oxigraph substitutions."""
+    store = open_store(graph_dir)
     try:
-        result = graph.query(text, initNs=PREFIXES)
-        if result.type == "ASK":
-            return Result(["ask"], [{"ask": bool(result.askAnswer)}])
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            columns = ["subject", "predicate", "object"]
-            return Result(columns, [dict(zip(columns, map(python_value, triple))) for triple in result.graph])
-        columns = [str(v) for v in result.vars]
-        rows = [{col: python_value(row[i]) for i, col in enumerate(columns)} for row in result]
-    except (SyntaxError, ValueError, RuntimeError) as exc:
+        substitutions = {}
+        if bindings:
+            # Oxigraph substitutes only variables the query returns; the others are bound by a VALUES block.
+            # Reading a result's variables evaluates nothing.
+            probe = store.query(text, prefixes=PREFIXES)
+            returned = {v.value for v in probe.variables} if isinstance(probe, ox.QuerySolutions) else set()
+            substitutions = {ox.Variable(n): t for n, t in bindings.items() if n in returned}
+            text = bind_sparql(text, {n: t for n, t in bindings.items() if n not in returned})
+        result = store.query(text, prefixes=PREFIXES, substitutions=substitutions)
+    except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
         raise QueryError(f"{where}: {' '.join(str(exc).split())}") from None
-    return Result(columns, rows)
+    if isinstance(result, ox.QueryBoolean):
+        return Stream(["ask"], iter([{"ask": bool(result)}]))
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        return Stream(columns, _guarded(ox_rows(columns, result), where))
+    columns = ["subject", "predicate", "object"]
+    triples = ({"subject": ox_value(t.subject), "predicate": ox_value(t.predicate), "object": ox_value(t.object)}
+               for t in result)
+    return Stream(columns, _guarded(triples, where))
+
+
+def _guarded(rows, where: str):
+    """Rows whose evaluation errors (raised while they are read) become one-line QueryErrors."""
+    try:
+        yield from rows
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise QueryError(f"{where}: {' '.join(str(exc).split())}") from None
 
 
 def run_cypher(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None,
-               remote: RemoteConfig | None = None) -> Result:
+               remote=None, page: Page | None = None) -> Result:
     """Run a query's `.cypher` twin on Ladybug or Neo4j (see engines.engine for `neo4j`); every value is a
     driver parameter."""
+    return stream_cypher(query, values, graph_dir, neo4j, remote, page).result()
+
+
+def stream_cypher(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None,
+                  remote=None, page: Page | None = None) -> Stream:
+    """`run_cypher` with the rows read as they are consumed (the engine is closed after the last one)."""
     if remote is not None:
         raise UsageError("a SPARQL endpoint runs SPARQL: --endpoint does not go with --engine cypher")
     text = query.texts.get("cypher")
     if text is None:
         raise QueryError(f"query '{query.name}' has no Cypher twin ({query.path.with_suffix('.cypher').name})")
     params = {name: coerce(query.params[name], value) for name, value in values.items()}
-    rows = run_text(text, params, graph_dir, neo4j)
-    return Result(rows.columns, rows.rows)
+    return cypher_stream(text, params, graph_dir, neo4j, page)
+
+
+def cypher_stream(text: str, params: dict[str, Any], graph_dir: Path | None, neo4j, page: Page | None) -> Stream:
+    """Cypher on Ladybug or Neo4j, paged inside the query where its form allows (else while reading)."""
+    paged = page_cypher(text, page)
+    columns, rows = __getattr__("stream_text")(text if paged is None else paged, params, graph_dir, neo4j)
+    if paged is None and page is not None:
+        rows = page.slice(rows)
+    return Stream(columns, rows)
 
 
 # The query engines by name: `--engine` offers, checks and describes exactly these. Each runs (query, typed
 # values, build folder, neo4j choice) -> Result.
 ENGINES = Registry("engine", {
-    "sparql": Plugin("incidentkg.queries", "run_sparql", "the .rq on the build's Oxigraph store"),
-    "cypher": Plugin("incidentkg.queries", "run_cypher", "the .cypher twin on Ladybug, or on Neo4j"),
+    "sparql": Plugin("incidentkg.queries", "stream_sparql", "the .rq on the build's Oxigraph store"),
+    "cypher": Plugin("incidentkg.queries", "stream_cypher", "the .cypher twin on Ladybug, or on Neo4j"),
 })
 
 
@@ -305,19 +388,40 @@ def run(
     neo4j=None,
     *,
     extra: Iterable[Path] = (),
-    remote: RemoteConfig | None = None,
+    remote=None,
+    limit: int | None = None,
+    offset: int | None = None,
 ) -> Result:
     """Run a saved query by name with `k=v` strings or a dict of raw values. `engine` is "sparql" (Oxigraph) or
     "cypher"; for Cypher, `neo4j` None picks Neo4j when NEO4J_URI is set and Ladybug otherwise, False forces
     Ladybug, True or a Neo4jConfig forces Neo4j. `extra`: more query folders (see query_folders). `remote`: a
-    SPARQL store to run the .rq on instead of the build's own (see queries.remote)."""
+    SPARQL store to run the .rq on instead of the build's own (see queries.remote). `limit`/`offset`: only
+    those rows of the ordered result, selected inside the query."""
+    return stream(name, params, graph_dir, engine, neo4j, extra=extra, remote=remote, limit=limit,
+                  offset=offset).result()
+
+
+def stream(
+    name: str,
+    params: list[str] | dict[str, Any] | None = None,
+    graph_dir: Path | None = None,
+    engine: str = "sparql",
+    neo4j=None,
+    *,
+    extra: Iterable[Path] = (),
+    remote=None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Stream:
+    """`run` with the rows read as they are consumed, for writing a long result as it comes."""
     chosen = ENGINES.get(engine)
+    page = Page.of(limit, offset)
     query = get(name, extra)
     values = values_of(query, params)
     for key, value in values.items():  # names stand for ids; unknown ids fail here instead of matching nothing
         if value is not None and query.params[key].type == "id":
-            values[key] = resolve_id(key, value, graph_dir)
-    return chosen(query, values, graph_dir, neo4j=neo4j, remote=remote)
+            values[key] = __getattr__("resolve_id")(key, value, graph_dir)
+    return chosen(query, values, graph_dir, neo4j=neo4j, remote=remote, page=page)
 
 
 # ---------------------------------------------------------------- a saved query for other tools
@@ -381,31 +485,47 @@ def adhoc_params(pairs: list[str]) -> dict[str, tuple[Param, Any]]:
 
 
 def run_adhoc(text: str, language: str, params: list[str] | None = None, graph_dir: Path | None = None,
-              neo4j=None, where: str = "query", remote: RemoteConfig | None = None) -> Result:
+              neo4j=None, where: str = "query", remote=None, limit: int | None = None,
+              offset: int | None = None) -> Result:
     """An ad-hoc SPARQL or Cypher query, read-only: an update is refused before anything runs. Parameters
-    are bound as RDF terms (a VALUES block) or driver parameters, like a saved query's."""
+    are bound as RDF terms (a VALUES block) or driver parameters, like a saved query's; `limit`/`offset` are
+    applied inside the query."""
+    return stream_adhoc(text, language, params, graph_dir, neo4j, where, remote, limit, offset).result()
+
+
+def stream_adhoc(text: str, language: str, params: list[str] | None = None, graph_dir: Path | None = None,
+                 neo4j=None, where: str = "query", remote=None, limit: int | None = None,
+                 offset: int | None = None) -> Stream:
+    """`run_adhoc` with the rows read as they are consumed."""
     typed = adhoc_params(params or [])
+    page = Page.of(limit, offset)
     if language == "sparql":
         _refuse_sparql_update(text, where)
         bindings = {name: to_term(param, value) for name, (param, value) in typed.items() if value is not None}
-        return sparql_rows(bind_sparql(text, bindings), graph_dir, where, remote)
+        bound = bind_sparql(text, bindings)
+        if remote is not None:
+            return Stream(*_remote(page_sparql(bound, page), remote))
+        return sparql_stream(page_sparql(bound, page), graph_dir, where)
     if language == "cypher":
         if remote is not None:
             raise UsageError("a SPARQL endpoint runs SPARQL, not Cypher")
         _refuse_cypher_write(text, where)
-        rows = run_text(text, {name: value for name, (_, value) in typed.items()}, graph_dir, neo4j)
-        return Result(rows.columns, rows.rows)
+        return cypher_stream(text, {name: value for name, (_, value) in typed.items()}, graph_dir, neo4j, page)
     raise UsageError(f"unknown query language '{language}' (sparql or cypher)")
 
 
 def _refuse_sparql_update(text: str, where: str) -> None:
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
+    """Refuse an update. Oxigraph's parser decides first (a query parses: fine); only text it does not take as
+    a query is given to rdflib's parser, to tell an update from a syntax error (which the engine then reports)."""
     try:
-        parseQuery(text)
+        ox.Store().query(text, prefixes=PREFIXES)  # an empty in-memory store: parses, runs on nothing
         return
-    except Exception:  # noqa: BLE001 - any parse failure: see whether it is an update, else let the engine say
+    except SyntaxError:
         pass
+    except Exception:  # noqa: BLE001 - it parsed; any other failure is the real store's to report
+        return
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         parseUpdate(text)
     except Exception:  # noqa: BLE001
@@ -414,11 +534,14 @@ def _refuse_sparql_update(text: str, where: str) -> None:
 
 
 def _refuse_cypher_write(text: str, where: str) -> None:
+    from .dialect import tokenize  # the Cypher side loads the ontology; SPARQL runs need neither
+
     words = {tok.text.upper() for tok in tokenize(text) if tok.kind == "word"}
     writes = sorted(words & _CYPHER_WRITES)
     if writes:
         raise QueryError(f"{where}: Cypher that writes ({', '.join(writes)}) is refused; the graph is read-only")
 
 
-__all__ = ["ENGINES", "Param", "Result", "SHOW_TARGETS", "SavedQuery", "catalog", "get", "parse_params", "run",
-           "run_adhoc", "run_cypher", "run_sparql", "show", "values_of"]
+__all__ = ["ENGINES", "Page", "Param", "Result", "SHOW_TARGETS", "SavedQuery", "Stream", "catalog", "get",
+           "parse_params", "run", "run_adhoc", "run_cypher", "run_sparql", "show", "stream", "stream_adhoc",
+           "stream_cypher", "stream_sparql", "values_of"]

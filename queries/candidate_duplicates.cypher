@@ -8,28 +8,19 @@
 //+ params:
 //+   kind: {type: string, default: null, description: "Only links between Agent, Place or Incident records, or all."}
 //+   min_score: {type: decimal, default: 0, description: Only links scored at least this (links without a score count as 1).}
-// Names are the projection's preferred values (English, else untagged, else any; the lexically smallest within
-// that rank); a record's name is the better of its preferred name and preferred title by that same rule.
-// The evidence texts are joined with " | " in sorted order.
+// Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin,
+// of records named by a name or a title. The evidence texts are joined with " | " in sorted order.
 MATCH (l:IdentityLink)-[:LINKS]->(ra), (l)-[:LINKS]->(rb)
 WHERE ra.id < rb.id AND l.method IS NOT NULL AND coalesce(l.score, 1.0) >= $min_score
 WITH l, ra, rb,
      CASE WHEN ra:Agent THEN 'Agent' WHEN ra:Place THEN 'Place' WHEN ra:Incident THEN 'Incident'
           WHEN ra:Document THEN 'Document' WHEN ra:Statement THEN 'Statement' WHEN ra:Claim THEN 'Claim'
-          WHEN ra:Post THEN 'Post' END AS record_kind,
-     CASE WHEN ra.name_lang = 'en' THEN 0 WHEN ra.name_lang IS NULL THEN 1 ELSE 2 END AS a_name_rank,
-     CASE WHEN ra.title_lang = 'en' THEN 0 WHEN ra.title_lang IS NULL THEN 1 ELSE 2 END AS a_title_rank,
-     CASE WHEN rb.name_lang = 'en' THEN 0 WHEN rb.name_lang IS NULL THEN 1 ELSE 2 END AS b_name_rank,
-     CASE WHEN rb.title_lang = 'en' THEN 0 WHEN rb.title_lang IS NULL THEN 1 ELSE 2 END AS b_title_rank
+          WHEN ra:Post THEN 'Post' END AS record_kind
 WHERE $kind IS NULL OR record_kind = $kind
 RETURN l.id AS link, record_kind, ra.id AS a,
-       CASE WHEN ra.title IS NULL THEN ra.name WHEN ra.name IS NULL THEN ra.title
-            WHEN a_name_rank < a_title_rank OR (a_name_rank = a_title_rank AND ra.name <= ra.title) THEN ra.name
-            ELSE ra.title END AS a_name,
+       CASE WHEN ra.name IS NULL AND ra.title IS NULL THEN NULL ELSE ra.preferredName END AS a_name,
        rb.id AS b,
-       CASE WHEN rb.title IS NULL THEN rb.name WHEN rb.name IS NULL THEN rb.title
-            WHEN b_name_rank < b_title_rank OR (b_name_rank = b_title_rank AND rb.name <= rb.title) THEN rb.name
-            ELSE rb.title END AS b_name,
+       CASE WHEN rb.name IS NULL AND rb.title IS NULL THEN NULL ELSE rb.preferredName END AS b_name,
        l.method AS method,
        reduce(joined = '', e IN l.evidence_all | joined + CASE WHEN joined = '' THEN '' ELSE ' | ' END + e)
          AS evidence,

@@ -8,8 +8,7 @@
 //+ params:
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
 //+   category: {type: string, default: null, description: "Only this category, e.g. killed, or all."}
-// Names and texts are the projection's preferred values (English, else untagged, else any; the lexically
-// smallest within that rank), the same rule the SPARQL twin spells out.
+// Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
 // First the figures of each group - incident, category and party ('' when the count has no party) - over every
 // statement, then each statement's figure beside its group's.
 MATCH (gs:Statement)-[:INCIDENT]->(i:Incident)
@@ -26,7 +25,7 @@ MATCH (s)-[:SPEAKER]->(sp:Agent)
 OPTIONAL MATCH (q)-[:PARTY]->(pa:Agent)
 WITH i, category, group_party, lowest, highest, sources, s, q, sp, pa
 WHERE coalesce(pa.id, '') = group_party
-RETURN i.id AS incident, category, pa.id AS party, pa.name AS party_name, s.id AS statement,
-       sp.id AS speaker, sp.name AS speaker_name, s.date AS date, q.value AS value, q.low AS low,
+RETURN i.id AS incident, category, pa.id AS party, pa.preferredName AS party_name, s.id AS statement,
+       sp.id AS speaker, sp.preferredName AS speaker_name, s.date AS date, q.value AS value, q.low AS low,
        q.high AS high, lowest AS min, highest AS max, highest - lowest AS spread, sources
 ORDER BY incident, category, party, date, statement, value, low, high

@@ -8,8 +8,7 @@
 //+ columns: [claim_a_text, a_speaker_name, a_stance, claim_b_text, b_speaker_name, b_stance]  # what the default table shows
 //+ params:
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
-// Names and texts are the projection's preferred values (English, else untagged, else any; the lexically
-// smallest within that rank), the same rule the SPARQL twin spells out.
+// Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
 // CONTRADICTS is stored both ways (the property is symmetric), so a.id < b.id keeps each pair once.
 // A statement stands on side A when it asserts a or denies b, on side B when it asserts b or denies a.
 MATCH (a:Claim)-[:CONTRADICTS]->(b:Claim)
@@ -22,13 +21,13 @@ WHERE (ca.id = a.id AND sa.stance = 'asserts') OR (ca.id = b.id AND sa.stance = 
 OPTIONAL MATCH (sb:Statement)-[:CLAIM]->(cb:Claim), (sb)-[:SPEAKER]->(sb_speaker:Agent),
                (sb)-[:REPORTED_IN]->(sb_document:Document)-[:PUBLISHER]->(sb_outlet:Agent)
 WHERE (cb.id = b.id AND sb.stance = 'asserts') OR (cb.id = a.id AND sb.stance = 'denies')
-RETURN i.id AS incident, i.name AS incident_name, a.id AS claim_a, a.text AS claim_a_text,
-       b.id AS claim_b, b.text AS claim_b_text,
-       sa.id AS a_statement, sa_speaker.id AS a_speaker, sa_speaker.name AS a_speaker_name,
-       sa_outlet.id AS a_outlet, sa_outlet.name AS a_outlet_name, sa_document.id AS a_document,
+RETURN i.id AS incident, i.preferredName AS incident_name, a.id AS claim_a, a.preferredName AS claim_a_text,
+       b.id AS claim_b, b.preferredName AS claim_b_text,
+       sa.id AS a_statement, sa_speaker.id AS a_speaker, sa_speaker.preferredName AS a_speaker_name,
+       sa_outlet.id AS a_outlet, sa_outlet.preferredName AS a_outlet_name, sa_document.id AS a_document,
        sa.date AS a_date, sa.stance AS a_stance, sa.quote AS a_quote,
-       sb.id AS b_statement, sb_speaker.id AS b_speaker, sb_speaker.name AS b_speaker_name,
-       sb_outlet.id AS b_outlet, sb_outlet.name AS b_outlet_name, sb_document.id AS b_document,
+       sb.id AS b_statement, sb_speaker.id AS b_speaker, sb_speaker.preferredName AS b_speaker_name,
+       sb_outlet.id AS b_outlet, sb_outlet.preferredName AS b_outlet_name, sb_document.id AS b_document,
        sb.date AS b_date, sb.stance AS b_stance, sb.quote AS b_quote
 ORDER BY incident, claim_a, claim_b, a_date, a_statement, a_document, a_outlet, b_date, b_statement, b_document,
          b_outlet

@@ -109,6 +109,7 @@ def diff(old: Path, new: Path) -> Diff:
     old_classes, old_fields, old_raw = _records(old)
     new_classes, new_fields, new_raw = _records(new)
     result = Diff()
+    derived = {name for name, prop in load().properties.items() if prop.materialised}
     result.added = sorted((i, new_classes[i]) for i in new_classes.keys() - old_classes.keys())
     result.removed = sorted((i, old_classes[i]) for i in old_classes.keys() - new_classes.keys())
     for record in sorted(old_classes.keys() & new_classes.keys()):
@@ -118,6 +119,8 @@ def diff(old: Path, new: Path) -> Diff:
         else:
             fields = {}
         for prop in sorted(before.keys() | after.keys()):
+            if prop in derived:  # follows from the fields shown (and from other records' names)
+                continue
             if before.get(prop, []) != after.get(prop, []):
                 fields[prop] = (before.get(prop, []), after.get(prop, []))
         if fields:

@@ -9,14 +9,13 @@
 //+ params:
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
 //+   min_spread: {type: integer, default: 0, description: Only groups whose spread is at least this.}
-// Names are the projection's preferred values (English, else untagged, else any; the lexically smallest within
-// that rank), the same rule the SPARQL twin spells out.
+// Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
 MATCH (s:Statement)-[:INCIDENT]->(i:Incident)
 WHERE $incident IS NULL OR i.id = $incident
 MATCH (s)-[:QUANTITY]->(q:Quantity)
 WHERE q.value IS NOT NULL AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s) }
 OPTIONAL MATCH (q)-[:PARTY]->(p:Agent)
-WITH i.id AS incident, q.category AS category, p.id AS party, p.name AS party_name,
+WITH i.id AS incident, q.category AS category, p.id AS party, p.preferredName AS party_name,
      CASE WHEN p IS NULL THEN coalesce(q.partyScope, 'not-stated') END AS party_scope,
      count(DISTINCT s) AS statements, count(DISTINCT q.value) AS figures, min(q.value) AS lowest,
      max(q.value) AS highest

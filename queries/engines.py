@@ -8,6 +8,7 @@ import datetime as dt
 import decimal
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from ..core.errors import QueryError
@@ -66,14 +67,22 @@ class LadybugEngine:
         self.conn = ladybug.Connection(self.db)
 
     def run(self, text: str, params: dict[str, Any]) -> Rows:
+        columns, rows = self.stream(text, params)
+        return Rows(columns, list(rows))
+
+    def stream(self, text: str, params: dict[str, Any]) -> tuple[list[str], Iterator[dict[str, Any]]]:
         query, values = to_ladybug(text, params)
         try:
             result = self.conn.execute(query, values)
         except RuntimeError as exc:
             raise QueryError(f"Ladybug: {' '.join(str(exc).split())}") from None
         columns = result.get_column_names()
-        rows = [dict(zip(columns, map(plain, row))) for row in result.get_all()]
-        return Rows(columns, rows)
+
+        def rows() -> Iterator[dict[str, Any]]:
+            while result.has_next():
+                yield dict(zip(columns, map(plain, result.get_next())))
+
+        return columns, rows()
 
     def close(self) -> None:
         self.conn.close()
@@ -101,6 +110,10 @@ class Neo4jEngine:
             raise server_error(self.config, exc) from None
         return Rows(list(keys), [{k: plain(record[k]) for k in keys} for record in records])
 
+    def stream(self, text: str, params: dict[str, Any]) -> tuple[list[str], Iterator[dict[str, Any]]]:
+        found = self.run(text, params)  # the driver's eager result: Neo4j is the server-side option
+        return found.columns, iter(found.rows)
+
     def close(self) -> None:
         self.driver.close()
 
@@ -116,11 +129,27 @@ def engine(graph_dir: Path | None = None, neo4j=None):
 
 
 def run_text(text: str, params: dict[str, Any], graph_dir: Path | None = None, neo4j=None) -> Rows:
+    columns, rows = stream_text(text, params, graph_dir, neo4j)
+    return Rows(columns, list(rows))
+
+
+def stream_text(text: str, params: dict[str, Any], graph_dir: Path | None = None,
+                neo4j=None) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """(columns, rows read as they are consumed); the engine closes after the last row (or on an error)."""
     chosen = engine(graph_dir, neo4j)
     try:
-        return chosen.run(text, params)
-    finally:
+        columns, rows = chosen.stream(text, params)
+    except BaseException:
         chosen.close()
+        raise
+
+    def closing() -> Iterator[dict[str, Any]]:
+        try:
+            yield from rows
+        finally:
+            chosen.close()
+
+    return columns, closing()
 
 
-__all__ = ["LadybugEngine", "Neo4jEngine", "Rows", "engine", "plain", "run_text"]
+__all__ = ["LadybugEngine", "Neo4jEngine", "Rows", "engine", "plain", "run_text", "stream_text"]

@@ -6,33 +6,32 @@
 //+ columns: [incident, relation, agent_name, statements]  # what the default table shows
 //+ params:
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
-// Names are the projection's preferred values (English, else untagged, else any; the lexically smallest within
-// that rank), the same rule the SPARQL twin spells out.
+// Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
 // One branch per relation, each already one row per incident and agent. Rows come branch by branch: a UNION
 // cannot be sorted as a whole in a query that also runs on Ladybug (which has no CALL subqueries).
 MATCH (i:Incident)-[:PARTICIPANT]->(a:Agent)
 WHERE $incident IS NULL OR i.id = $incident
-RETURN i.id AS incident, i.name AS incident_name, 'participant' AS relation, a.id AS agent,
-       a.name AS agent_name, 0 AS statements
+RETURN i.id AS incident, i.preferredName AS incident_name, 'participant' AS relation, a.id AS agent,
+       a.preferredName AS agent_name, 0 AS statements
 ORDER BY incident, agent
 UNION ALL
 MATCH (s:Statement)-[:INCIDENT]->(i:Incident)
 WHERE $incident IS NULL OR i.id = $incident
 MATCH (s)-[:SPEAKER]->(a:Agent)
-RETURN i.id AS incident, i.name AS incident_name, 'speaker' AS relation, a.id AS agent,
-       a.name AS agent_name, count(DISTINCT s) AS statements
+RETURN i.id AS incident, i.preferredName AS incident_name, 'speaker' AS relation, a.id AS agent,
+       a.preferredName AS agent_name, count(DISTINCT s) AS statements
 ORDER BY incident, agent
 UNION ALL
 MATCH (s:Statement)-[:INCIDENT]->(i:Incident)
 WHERE $incident IS NULL OR i.id = $incident
 MATCH (s)-[:REPORTED_IN]->(:Document)-[:PUBLISHER]->(a:Agent)
-RETURN i.id AS incident, i.name AS incident_name, 'outlet' AS relation, a.id AS agent,
-       a.name AS agent_name, count(DISTINCT s) AS statements
+RETURN i.id AS incident, i.preferredName AS incident_name, 'outlet' AS relation, a.id AS agent,
+       a.preferredName AS agent_name, count(DISTINCT s) AS statements
 ORDER BY incident, agent
 UNION ALL
 MATCH (s:Statement)-[:INCIDENT]->(i:Incident)
 WHERE $incident IS NULL OR i.id = $incident
 MATCH (s)-[:QUANTITY]->(:Quantity)-[:PARTY]->(a:Agent)
-RETURN i.id AS incident, i.name AS incident_name, 'party' AS relation, a.id AS agent,
-       a.name AS agent_name, count(DISTINCT s) AS statements
+RETURN i.id AS incident, i.preferredName AS incident_name, 'party' AS relation, a.id AS agent,
+       a.preferredName AS agent_name, count(DISTINCT s) AS statements
 ORDER BY incident, agent

@@ -51,7 +51,7 @@ WITH sp, ag, i, opposing_killed, opposing_wounded, own_killed,
 WITH sp, ag, year, count(i) AS incidents, sum(opposing_killed) AS killed_total,
      sum(opposing_wounded) AS wounded_total, sum(own_killed) AS own_total
 WHERE killed_total + wounded_total + own_total > 0
-RETURN sp.id AS speaker, ag.id AS agency, ag.name AS agency_name, year, incidents,
+RETURN sp.id AS speaker, ag.id AS agency, ag.preferredName AS agency_name, year, incidents,
        killed_total AS opposing_killed_total, wounded_total AS opposing_wounded_total, own_total AS own_killed_total,
        CASE WHEN wounded_total = 0 THEN NULL ELSE round(100.0 * killed_total / wounded_total) / 100 END
          AS killed_per_wounded,

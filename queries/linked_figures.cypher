@@ -8,8 +8,7 @@
 //+ params:
 //+   incident: {type: id, default: null, description: The incident (record id), or every linked incident.}
 //+   category: {type: string, default: null, description: "Only this category, e.g. killed, or all."}
-// Names are the projection's preferred values (English, else untagged, else any; the lexically smallest within
-// that rank), the same rule the SPARQL twin spells out.
+// Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
 // Identity links are IdentityLink nodes with two LINKS relationships, so "linked, transitively" is an undirected
 // LINKS path of even length (at most 10 links here).
 MATCH (i:Incident)
@@ -26,6 +25,6 @@ WHERE $category IS NULL OR q.category = $category
 MATCH (s)-[:SPEAKER]->(sp:Agent)
 OPTIONAL MATCH (q)-[:PARTY]->(p)
 RETURN i.id AS incident, r.id AS record, l.method AS link_method, link_evidence, s.id AS statement,
-       sp.id AS speaker, sp.name AS speaker_name, s.date AS date, q.category AS category, p.id AS party,
+       sp.id AS speaker, sp.preferredName AS speaker_name, s.date AS date, q.category AS category, p.id AS party,
        q.value AS value, q.low AS low, q.high AS high
-ORDER BY incident, category, record, date, statement
+ORDER BY incident, category, record, date, statement, party, value, low, high, link_method, link_evidence

@@ -14,9 +14,6 @@ from ..core.errors import GraphMissingError, QueryError, UsageError
 from ..core.graph import open_store
 from ..core.namespaces import ID, IKG, RDF_TYPE_IRI, term_id
 from ..core.text import fold
-from ..ontology import load
-from ..ontology.display import name as record_name
-from ..ontology.display import preferred
 
 NAME_FIELDS = ("name", "alias", "abbreviation", "title")
 
@@ -47,6 +44,8 @@ def _score(query: str, text: str) -> int:
 
 def _names(graph_dir: Path | None) -> dict[str, tuple[str, dict[str, list[tuple[str, str | None]]]]]:
     """record id -> (most specific class, {field: [(text, language)]}) for the NAME_FIELDS."""
+    from ..ontology import load  # the ontology (and rdflib) only for a search, not for an id given as it is
+
     onto = load()
     store = open_store(graph_dir)
     values = " ".join(f"<{IKG[f]}>" for f in NAME_FIELDS)
@@ -67,6 +66,10 @@ def _names(graph_dir: Path | None) -> dict[str, tuple[str, dict[str, list[tuple[
 def find(text: str, cls: str | None = None, graph_dir: Path | None = None, limit: int = 20) -> list[Match]:
     """Records whose name, alias, abbreviation or title matches `text`, best first (then shorter names, then
     ids); `cls` keeps records of that class and its subclasses."""
+    from ..ontology import load
+    from ..ontology.display import name as record_name
+    from ..ontology.display import preferred
+
     onto = load()
     if cls is not None and cls not in onto.classes:
         raise UsageError(f"unknown class '{cls}' (one of: {', '.join(sorted(onto.classes))})")

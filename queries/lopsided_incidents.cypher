@@ -12,8 +12,7 @@
 //+   threshold: {type: decimal, default: 10, description: Smallest ratio (exclusive) worth listing.}
 //+   category: {type: string, default: killed, description: Category compared between the parties.}
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
-// Names are the projection's preferred values (English, else untagged, else any; the lexically smallest within
-// that rank), the same rule the SPARQL twin spells out.
+// Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
 // The opponents (agents one statement about the incident puts on different sides), then each one's toll
 // (highest point value of its own figures and its sub-organisations', and how many statements give one) and
 // its opponent's in the same category.
@@ -39,6 +38,6 @@ WITH i, category, p, toll, party_sources, o, max(oq.value) AS other_toll,
 WITH i, category, p, toll, party_sources, o, other_toll, other_party_sources,
      round(100.0 * toll / CASE WHEN other_toll < 1 THEN 1 ELSE other_toll END) / 100 AS ratio
 WHERE $threshold IS NULL OR ratio > $threshold
-RETURN i.id AS incident, i.name AS incident_name, category, p.id AS party, p.name AS party_name, toll,
-       party_sources, o.id AS other_party, o.name AS other_party_name, other_toll, other_party_sources, ratio
+RETURN i.id AS incident, i.preferredName AS incident_name, category, p.id AS party, p.preferredName AS party_name, toll,
+       party_sources, o.id AS other_party, o.preferredName AS other_party_name, other_toll, other_party_sources, ratio
 ORDER BY ratio DESC, incident, category, party, other_party

@@ -6,15 +6,14 @@
 //+ params:
 //+   outlet: {type: id, default: null, description: Only this outlet (publisher agent record id), or all.}
 //+   incident: {type: id, default: null, description: Only statements about this incident, or all.}
-// Names and texts are the projection's preferred values (English, else untagged, else any; the lexically
-// smallest within that rank), the same rule the SPARQL twin spells out.
+// Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
 MATCH (s:Statement)-[:REPORTED_IN]->(d:Document)-[:PUBLISHER]->(o:Agent)
 WHERE $outlet IS NULL OR o.id = $outlet
 MATCH (s)-[:INCIDENT]->(i:Incident)
 WHERE $incident IS NULL OR i.id = $incident
 MATCH (s)-[:SPEAKER]->(sp:Agent)
 OPTIONAL MATCH (s)-[:CLAIM]->(c:Claim)
-RETURN o.id AS outlet, o.name AS outlet_name, d.id AS document, s.date AS date, s.id AS statement,
-       i.id AS incident, sp.id AS speaker, sp.name AS speaker_name, s.stance AS stance, c.id AS claim,
-       c.text AS claim_text, s.quote AS quote
+RETURN o.id AS outlet, o.preferredName AS outlet_name, d.id AS document, s.date AS date, s.id AS statement,
+       i.id AS incident, sp.id AS speaker, sp.preferredName AS speaker_name, s.stance AS stance, c.id AS claim,
+       c.preferredName AS claim_text, s.quote AS quote
 ORDER BY outlet, date, statement, incident, document, speaker

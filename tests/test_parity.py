@@ -33,19 +33,6 @@ def normalised(result, columns: list[str]) -> list[tuple]:
     return sorted((tuple(value(row[c]) for c in columns) for row in result.rows), key=repr)
 
 
-SIDES_CASE = Path(__file__).parent / "cases" / "sides.yaml"
-
-
-@pytest.fixture(scope="session")
-def sides_case_graph(tmp_path_factory) -> Path:
-    """tests/cases/sides.yaml (sides, sub-organisations, revisions, denials) built once."""
-    from incidentkg.ingest.build import build
-
-    out = tmp_path_factory.mktemp("sides-case") / "build"
-    build([SIDES_CASE], out)
-    return out
-
-
 @pytest.fixture(scope="module", params=["bundled", "property_graph_case", "sides_case"])
 def graph(request, neo4j_config) -> tuple[Path, object]:
     """A built graph with its Ladybug database made and the same graph (alone) in Neo4j."""

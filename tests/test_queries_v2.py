@@ -10,16 +10,10 @@ from pathlib import Path
 import pytest
 
 from incidentkg import queries
-from incidentkg.ingest.build import build
-
-SIDES = Path(__file__).parent / "cases" / "sides.yaml"
-
 
 @pytest.fixture(scope="module")
-def sides_graph(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sides") / "build"
-    build([SIDES], out)
-    return out
+def sides_graph(sides_case_graph) -> Path:
+    return sides_case_graph
 
 
 def rows(graph, name, **params):

@@ -24,14 +24,17 @@ from . import queries
 from .core.errors import DataWarning, IncidentKGError, PathError, UsageError
 from .core.neo4j import DEFAULT_BATCH, DEFAULT_RETRY_SECONDS, Neo4jConfig
 from .ingest import EXPORTERS, IMPORTERS  # names only: no importer or exporter loads until one is used
+from .ingest.extract import EXTRACTORS
 from .queries import ENGINES
 from .queries.results import STREAM_FORMATS, write_rows
 
 
 def _fail(error: IncidentKGError) -> None:
-    # One line, whatever the message holds: data text may carry newlines or rich markup such as "[/]".
-    text = " ".join(str(error).split("\n"))
-    err_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, markup=True, soft_wrap=True)
+    # One line, whatever the message holds: data text may carry newlines or rich markup such as "[/]". An error
+    # about several records (unreviewed proposals) has one line for each.
+    for line in getattr(error, "lines", None) or [str(error)]:
+        text = " ".join(line.split("\n"))
+        err_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(error.exit_code)
 
 
@@ -153,10 +156,19 @@ def build(
     ladybug: bool = typer.Option(
         True, "--ladybug/--no-ladybug", help="Also make the embedded Cypher (Ladybug) database; otherwise it is made on first use."
     ),
+    with_bundled: bool = typer.Option(
+        False, "--with-bundled", help="Build the bundled case too, with the given files (e.g. a reviewed draft)."
+    ),
 ) -> None:
-    """Validate case files and build the graph: Oxigraph store plus Turtle, N-Triples and JSON-LD exports."""
+    """Validate case files and build the graph: Oxigraph store plus Turtle, N-Triples and JSON-LD exports.
+
+    Records of a draft from `incidentkg extract` still marked `review: pending` are refused, one line each."""
     from .ingest.build import build as run_build
+    from .ingest.build import bundled_case
     from .queries.ladybug import finish_build
+
+    if with_bundled:
+        inputs = [bundled_case(), *(inputs or [])]
 
     try:
         with _progress() as progress:
@@ -503,20 +515,27 @@ def viz(
     out: Optional[Path] = typer.Option(
         None, "--out", "-o", help="HTML file to write (default: graph.html, incident-ID.html or query-NAME.html)."
     ),
+    max_nodes: int = typer.Option(
+        5000, "--max-nodes", min=1,
+        help="Above this many records the page shows the selection's incidents grouped by state and year instead.",
+    ),
     graph: Optional[Path] = GraphOption,
 ) -> None:
     """Draw the graph as a self-contained, offline HTML page (whole graph, one incident, or a query's result).
 
-    Nodes are shaped and coloured by ontology class; tooltips show each record's sources.
+    Nodes are shaped and coloured by ontology class; tooltips show each record's sources. The page has a search
+    box, filters (class, stance, speaker kind, outlet, dates), a contradiction board, a timeline and a map.
 
-    Contradicting claims are joined by red dashed edges; statement-to-claim edges are green (asserts) or orange (denies).
+    Contradicting claims are joined by red dashed edges; statement-to-claim edges are green (asserts) or orange
+    (denies); identity links are pink dotted "same as" edges.
 
     Prints the path of the page written.
     """
     from .viz import render
 
     try:
-        path = render(graph, incident=incident, query=query, params=param, engine=engine, out=out)
+        path = render(graph, incident=incident, query=query, params=param, engine=engine, out=out,
+                      max_nodes=max_nodes)
     except IncidentKGError as error:
         _fail(error)
     sys.stdout.write(f"{path}\n")
@@ -807,6 +826,91 @@ def resolve(
     except IncidentKGError as error:
         _fail(error)
     emit(result.columns, result.rows, fmt, key=queries.get("candidate_duplicates").columns)
+
+
+# ---------------------------------------------------------------- from text to statements
+
+
+@app.command()
+def extract(
+    file: Path = typer.Argument(..., help="A news text: plain text (UTF-8) or an HTML page (its main text is read)."),
+    document: Optional[str] = typer.Option(None, "--document", "-d", help="Id of the document: an existing one "
+                                           "(its outlet and date are used) or a new id (default: made from outlet, date and file name)."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="Agent id of the outlet that published the text."),
+    incident: Optional[str] = typer.Option(None, "--incident", "-i", help="Incident id the statements are about "
+                                           "(default: a new incident is proposed)."),
+    title: Optional[str] = typer.Option(None, "--title", help="The document's headline (default: from the HTML or the first line)."),
+    date: Optional[str] = typer.Option(None, "--date", help="Publication date YYYY-MM-DD (default: from the HTML or a dateline)."),
+    url: Optional[str] = typer.Option(None, "--url", help="The document's URL (default: from the HTML or the text)."),
+    language: str = typer.Option("auto", "--language", "-l", help="es, en or auto (told from the text's words)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Draft file to write (default: standard output)."),
+    against: Optional[Path] = typer.Option(None, "--against", help="A build folder: mark what it already holds "
+                                           "and propose candidate contradictions."),
+    case: Optional[list[Path]] = typer.Option(None, "--case", "-c", help="Case files or folders whose agents, "
+                                              "documents and incidents are known (default: the bundled case); repeatable."),
+    extractor: str = typer.Option("rules", "--extractor", help=f"Which extractor: {EXTRACTORS.help()}."),
+) -> None:
+    """Propose attributed statements from a news text: a draft in the case format for review.
+
+    Each statement has its speaker (a known agent, matched by name or alias, or a proposed new one), the
+    reporting chain ("according to Proceso", "told La Jornada"), the stance, the quote, its figures, the exact
+    character span and a confidence, and `review: pending`: `incidentkg build` refuses it until
+    `incidentkg review` accepts it.
+    """
+    from .ingest.extract.draft import Options, write
+    from .ingest.extract.pipeline import extract as run_extract
+
+    try:
+        draft = run_extract(file, Options(document, outlet, incident, title, date, url), language=language,
+                            case=case or None, against=against, extractor=extractor)
+        text = write(draft, out)
+    except IncidentKGError as error:
+        _fail(error)
+    if out is None:
+        sys.stdout.write(text)
+    statements = draft.get("statements", [])
+    figures = sum(len(s.get("quantity", [])) for s in statements)
+    line = (f"{len(statements)} statements, {figures} figures, {len(draft.get('agents', []))} new agents, "
+            f"{len(draft.get('sources', []))} new documents")
+    summary = draft.get("extraction", {}).get("against")
+    if summary:
+        line += (f"; against {summary['build']}: {summary['held_statements']} statements and "
+                 f"{summary['held_figures']} of {summary['figures']} figures held, "
+                 f"{summary['candidate_contradictions']} candidate contradictions "
+                 f"({summary['held_contradictions']} held)")
+    err_console.print(line + (f"; wrote {out}" if out else ""), highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
+def review(
+    draft: Path = typer.Argument(..., help="A draft written by `incidentkg extract`."),
+    accept: Optional[list[str]] = typer.Option(None, "--accept", "-a", help="Accept this proposal (an id); repeatable."),
+    drop: Optional[list[str]] = typer.Option(None, "--drop", help="Drop this proposal; repeatable."),
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="Edit a field: ID:FIELD=VALUE (a YAML value; "
+                                             "text keeps its language); repeatable."),
+    accept_all: bool = typer.Option(False, "--accept-all", help="Accept every proposal still pending."),
+    everything: bool = typer.Option(False, "--all", help="List accepted proposals too."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    columns: Optional[str] = ColumnsOption,
+) -> None:
+    """List a draft's proposals with their text spans; accept, edit or drop them.
+
+    Edits (accept, then set, then drop) are written back to the draft in one atomic step; the listing that
+    follows shows what is still pending. Dropping a record that others need fails with one line naming them.
+    """
+    from .ingest.extract.review import apply, listing, load
+
+    _check_format(fmt)
+    try:
+        if accept or drop or set_ or accept_all:
+            data = apply(draft, list(accept or []), list(drop or []), list(set_ or []), accept_all)
+        else:
+            data = load(draft)
+    except IncidentKGError as error:
+        _fail(error)
+    rows = listing(data, everything)
+    emit(["id", "section", "review", "span", "confidence", "text", "summary"], rows, fmt,
+         key=["id", "review", "span", "text", "summary"], chosen=columns)
 
 
 def main() -> None:

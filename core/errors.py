@@ -32,6 +32,21 @@ class InputError(IncidentKGError):
         return ": ".join(parts) + f": {self.message}"
 
 
+class PendingReviewError(IncidentKGError):
+    """Records still marked `review: pending` (a draft from `incidentkg extract`): one line for each, so that
+    nothing unreviewed enters the graph. `lines` are the InputErrors naming each record."""
+
+    exit_code = 2
+
+    def __init__(self, errors: list[InputError]) -> None:
+        super().__init__(f"{len(errors)} proposal(s) not reviewed")
+        self.errors = list(errors)
+
+    @property
+    def lines(self) -> list[str]:
+        return [str(error) for error in self.errors]
+
+
 class UsageError(IncidentKGError):
     """A command used wrongly: an unknown format, engine or option value, or options that do not go together."""
 
@@ -84,4 +99,4 @@ class DataWarning(UserWarning):
     characters in a name or quote."""
 
 
-__all__ = ["DataWarning", "GraphMissingError", "IncidentKGError", "InputError", "PathError", "QueryError", "ServerError", "UsageError"]
+__all__ = ["DataWarning", "GraphMissingError", "IncidentKGError", "InputError", "PathError", "PendingReviewError", "QueryError", "ServerError", "UsageError"]

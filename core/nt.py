@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from rdflib import BNode, Literal, URIRef
-
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD_NS + "string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -39,6 +37,8 @@ def nt_literal(lexical: str, datatype: str | None = None, lang: str | None = Non
 
 def nt_term(term) -> str:
     """An rdflib term as an N-Triples string (for terms read from the ontology and shapes graphs)."""
+    from rdflib import BNode, Literal, URIRef  # only readers of rdflib graphs call this
+
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):

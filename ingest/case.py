@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from rdflib import XSD, URIRef
 
-from ..core.errors import DataWarning, InputError
+from ..core.errors import DataWarning, InputError, PendingReviewError
 from ..core.namespaces import ID
 from ..core.nt import RDF_TYPE, nt_iri, nt_literal
 from ..ontology import Ontology, PropertyInfo, load
@@ -33,7 +33,10 @@ LANG_PATTERN = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 # and then fail, or be rounded, in Ladybug or Neo4j, so it is refused here, where both validators look.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 DOUBLE_MAX = Decimal(sys.float_info.max)
-META_KEYS = {"case", "title", "description"}
+META_KEYS = {"case", "title", "description", "extraction"}  # `extraction`: a draft's provenance (extract)
+# A draft's records say whether a person has reviewed them; `proposal` holds the extractor's evidence (spans,
+# confidence). Neither is graph data: an accepted record is read without them, a pending one is refused.
+REVIEW_KEY, PROPOSAL_KEY, ACCEPTED = "review", "proposal", "accepted"
 
 
 @dataclass
@@ -172,6 +175,7 @@ def read_case(path: Path, onto: Ontology | None = None) -> list[Record]:
 
     sections = onto.sections()
     records: list[Record] = []
+    pending: list[InputError] = []
     for section, items in doc.items():
         line = doc.key_lines.get(section)
         if section in META_KEYS:
@@ -189,11 +193,27 @@ def read_case(path: Path, onto: Ontology | None = None) -> list[Record]:
             if not isinstance(item, dict):
                 raise InputError(name, line, label, None, "a record must be a mapping of fields")
             origin = Origin(name, getattr(item, "line", line), label, dict(getattr(item, "key_lines", {})))
+            item = _reviewed(item, origin, pending)
             for key, value in item.items():
                 if _nested_list(value):  # e.g. an alias of a list used where one value belongs
                     raise origin.error(str(key), "a list inside a list: give a value or one list of values")
             records.append(note_controls(_record(dict(item), base.name, origin, onto)))
+    if pending:
+        raise PendingReviewError(pending)
     return records
+
+
+def _reviewed(item: dict, origin: Origin, pending: list[InputError]) -> dict:
+    """The record without its review keys; a record not accepted yet is added to `pending`."""
+    if REVIEW_KEY not in item and PROPOSAL_KEY not in item:
+        return item
+    status = item.get(REVIEW_KEY)
+    if status != ACCEPTED:
+        label = f"{origin.label} '{item.get('id')}'" if item.get("id") is not None else origin.label
+        pending.append(InputError(origin.file, origin.field_lines.get(REVIEW_KEY, origin.line), label, REVIEW_KEY,
+                                  f"{status} proposal: accept, edit or drop it with "
+                                  f"`incidentkg review {origin.file}`"))
+    return {key: value for key, value in item.items() if key not in (REVIEW_KEY, PROPOSAL_KEY)}
 
 
 # Control characters that change how text is shown: C0/C1 controls (but tab and newline) and the bidirectional
@@ -252,8 +272,14 @@ def _record(item: dict, base: str, origin: Origin, onto: Ontology, record_id: st
 def read_cases(paths: Iterable[Path]) -> list[Record]:
     onto = load()
     records: list[Record] = []
+    pending: list[InputError] = []
     for path in case_files(paths):
-        records.extend(read_case(path, onto))
+        try:
+            records.extend(read_case(path, onto))
+        except PendingReviewError as error:  # name every unreviewed record, in every file, before stopping
+            pending.extend(error.errors)
+    if pending:
+        raise PendingReviewError(pending)
     return records
 
 

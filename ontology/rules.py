@@ -81,6 +81,9 @@ def displayed(triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]
             fields.setdefault(s[cut:-1], {}).setdefault(wanted[p], []).append((lexical, language or ""))
         elif p in linking and o.startswith(id_iri):
             links.setdefault(s[cut:-1], {}).setdefault(linking[p], []).append(o[cut:-1])
+    for found in links.values():  # in the order of the sorted N-Triples, as every reader of a build meets them
+        for targets in found.values():
+            targets.sort(key=lambda target: target + ">")  # as the IRIs sort in N-Triples
     name_of, short_name_of = namers(fields)
     preferred_iri, caption_iri = nt_iri(str(IKG.preferredName)), nt_iri(str(IKG.caption))
     tops: dict[tuple[str, ...], str] = {}

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 import yaml
 
 from ..core.errors import QueryError, UsageError
-from ..core.graph import open_store
+from ..core.graph import shared_store
 from ..core.namespaces import ID, PREFIXES
 from ..core.registry import Plugin, Registry
 from .paging import Page, page_cypher, page_sparql
@@ -87,6 +87,7 @@ class Header:
     columns: tuple[str, ...]
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where installed: the same safe subset
 HEADER = re.compile(r"^\s*(#|//)\+ ?(.*)$")
 QUERIES_ENV = "INCIDENTKG_QUERIES"
 
@@ -96,7 +97,7 @@ def parse_header(text: str, path: Path) -> Header:
     defaults, and optionally the key `columns` a table shows."""
     lines = [m.group(2) for m in map(HEADER.match, text.splitlines()) if m]
     try:
-        meta = yaml.safe_load("\n".join(lines)) or {}
+        meta = yaml.load("\n".join(lines), Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
         raise QueryError(f"{path}: header is not valid YAML: {problem}") from None
@@ -152,8 +153,28 @@ def catalog(extra: Iterable[Path] = (), *, bundled: bool = True) -> dict[str, Sa
     return queries
 
 
+_LOADED: dict[tuple, SavedQuery] = {}
+
+
 def _load(rq: Path, cypher: Path) -> SavedQuery:
-    """A query from its .rq and/or .cypher file; when both exist their headers must declare the same."""
+    """A query from its .rq and/or .cypher file; when both exist their headers must declare the same. Read
+    once per process while the files stay as they are."""
+    key = (rq, cypher, *(_file_stamp(p) for p in (rq, cypher)))
+    found = _LOADED.get(key)
+    if found is None:
+        found = _LOADED[key] = _read(rq, cypher)
+    return found
+
+
+def _file_stamp(path: Path) -> tuple | None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_mtime_ns, found.st_size, found.st_ino
+
+
+def _read(rq: Path, cypher: Path) -> SavedQuery:
     texts, headers = {}, {}
     for language, path in (("sparql", rq), ("cypher", cypher)):
         if path.exists():
@@ -300,13 +321,13 @@ def sparql_rows(text: str, graph_dir: Path | None, where: str, remote=None,
 def sparql_stream(text: str, graph_dir: Path | None, where: str, bindings: dict[str, Any] | None = None) -> Stream:
     """`sparql_rows` on the build's store, the rows converted as they are read. `bindings` (variable name ->
     term) are Oxigraph substitutions."""
-    store = open_store(graph_dir)
+    store = shared_store(graph_dir)
     try:
         substitutions = {}
         if bindings:
             # Oxigraph substitutes only variables the query returns; the others are bound by a VALUES block.
-            # Reading a result's variables evaluates nothing.
-            probe = store.query(text, prefixes=PREFIXES)
+            # Which ones it returns is asked of an empty store, where the query costs nothing.
+            probe = ox.Store().query(text, prefixes=PREFIXES)
             returned = {v.value for v in probe.variables} if isinstance(probe, ox.QuerySolutions) else set()
             substitutions = {ox.Variable(n): t for n, t in bindings.items() if n in returned}
             text = bind_sparql(text, {n: t for n, t in bindings.items() if n not in returned})
@@ -352,12 +373,20 @@ def stream_cypher(query: SavedQuery, values: dict[str, Any], graph_dir: Path | N
 
 
 def cypher_stream(text: str, params: dict[str, Any], graph_dir: Path | None, neo4j, page: Page | None) -> Stream:
-    """Cypher on Ladybug or Neo4j, paged inside the query where its form allows (else while reading)."""
-    paged = page_cypher(text, page)
-    columns, rows = __getattr__("stream_text")(text if paged is None else paged, params, graph_dir, neo4j)
-    if paged is None and page is not None:
-        rows = page.slice(rows)
-    return Stream(columns, rows)
+    """Cypher on Ladybug or Neo4j, paged inside the query where its form allows (else while reading). Ladybug
+    crashes on a large SKIP together with a LIMIT, so there the query gets LIMIT offset + limit and the first
+    `offset` rows are skipped as they are read."""
+    inner, outer = page, None
+    if page is not None and page.offset and page.limit is not None:
+        from .engines import uses_ladybug
+
+        if uses_ladybug(neo4j):
+            inner, outer = Page(page.offset + page.limit, 0), Page(None, page.offset)
+    paged = page_cypher(text, inner)
+    if paged is None:
+        paged, outer = text, page
+    columns, rows = __getattr__("stream_text")(paged, params, graph_dir, neo4j)
+    return Stream(columns, rows if outer is None else outer.slice(rows))
 
 
 # The query engines by name: `--engine` offers, checks and describes exactly these. Each runs (query, typed
@@ -380,25 +409,9 @@ def values_of(query: SavedQuery, params: list[str] | dict[str, Any] | None) -> d
     return values
 
 
-def run(
-    name: str,
-    params: list[str] | dict[str, Any] | None = None,
-    graph_dir: Path | None = None,
-    engine: str = "sparql",
-    neo4j=None,
-    *,
-    extra: Iterable[Path] = (),
-    remote=None,
-    limit: int | None = None,
-    offset: int | None = None,
-) -> Result:
-    """Run a saved query by name with `k=v` strings or a dict of raw values. `engine` is "sparql" (Oxigraph) or
-    "cypher"; for Cypher, `neo4j` None picks Neo4j when NEO4J_URI is set and Ladybug otherwise, False forces
-    Ladybug, True or a Neo4jConfig forces Neo4j. `extra`: more query folders (see query_folders). `remote`: a
-    SPARQL store to run the .rq on instead of the build's own (see queries.remote). `limit`/`offset`: only
-    those rows of the ordered result, selected inside the query."""
-    return stream(name, params, graph_dir, engine, neo4j, extra=extra, remote=remote, limit=limit,
-                  offset=offset).result()
+def run(name: str, *args, **kwargs) -> Result:
+    """`stream`, with every row read: the whole Result."""
+    return stream(name, *args, **kwargs).result()
 
 
 def stream(
@@ -413,7 +426,12 @@ def stream(
     limit: int | None = None,
     offset: int | None = None,
 ) -> Stream:
-    """`run` with the rows read as they are consumed, for writing a long result as it comes."""
+    """Run a saved query by name with `k=v` strings or a dict of raw values, the rows read as they are consumed
+    (for writing a long result as it comes). `engine` is "sparql" (Oxigraph) or "cypher"; for Cypher, `neo4j`
+    None picks Neo4j when NEO4J_URI is set and Ladybug otherwise, False forces Ladybug, True or a Neo4jConfig
+    forces Neo4j. `extra`: more query folders (see query_folders). `remote`: a SPARQL store to run the .rq on
+    instead of the build's own (see queries.remote). `limit`/`offset`: only those rows of the ordered result,
+    selected inside the query."""
     chosen = ENGINES.get(engine)
     page = Page.of(limit, offset)
     query = get(name, extra)

@@ -15,7 +15,7 @@ from ..core.errors import QueryError
 from ..core.neo4j import Neo4jConfig, connect, server_error
 from ..ontology.projection import from_build
 from .dialect import to_ladybug
-from .ladybug import ensure_ladybug, load_ladybug
+from .ladybug import STAMP, ensure_ladybug, load_ladybug
 
 # ---------------------------------------------------------------- results
 
@@ -58,10 +58,11 @@ class LadybugEngine:
     def __init__(self, graph_dir: Path | None = None):
         import ladybug
 
+        self.shared = True
         try:
-            path = ensure_ladybug(graph_dir)
-            self.db = ladybug.Database(str(path), read_only=True)
+            self.db = _shared_database(ensure_ladybug(graph_dir))
         except PermissionError:  # a read-only build folder: keep the database in memory for this process
+            self.shared = False
             self.db = ladybug.Database(":memory:")
             load_ladybug(ladybug.Connection(self.db), from_build(graph_dir))
         self.conn = ladybug.Connection(self.db)
@@ -79,14 +80,34 @@ class LadybugEngine:
         columns = result.get_column_names()
 
         def rows() -> Iterator[dict[str, Any]]:
-            while result.has_next():
-                yield dict(zip(columns, map(plain, result.get_next())))
+            try:
+                while result.has_next():
+                    yield dict(zip(columns, map(plain, result.get_next())))
+            finally:
+                result.close()  # before its connection closes: a result outliving it crashes Ladybug
 
         return columns, rows()
 
     def close(self) -> None:
         self.conn.close()
-        self.db.close()
+        if not self.shared:
+            self.db.close()
+
+
+_DATABASES: dict[str, tuple[tuple[int, int], Any]] = {}
+
+
+def _shared_database(path: Path):
+    """The build's Ladybug database, opened read-only once per process while it stays the same file (a rebuild
+    publishes a new one, with a new stamp beside it): opening it costs more than most queries on it."""
+    import ladybug
+
+    stamp = (path.parent / STAMP).stat()
+    key, version = str(path.resolve()), (stamp.st_ino, stamp.st_mtime_ns)
+    found = _DATABASES.get(key)
+    if found is None or found[0] != version:
+        found = _DATABASES[key] = (version, ladybug.Database(str(path), read_only=True))
+    return found[1]
 
 
 class Neo4jEngine:
@@ -116,6 +137,11 @@ class Neo4jEngine:
 
     def close(self) -> None:
         self.driver.close()
+
+
+def uses_ladybug(neo4j=None) -> bool:
+    """Whether `engine(..., neo4j)` is the embedded Ladybug database."""
+    return neo4j is False or (neo4j is None and not Neo4jConfig.configured())
 
 
 def engine(graph_dir: Path | None = None, neo4j=None):
@@ -152,4 +178,4 @@ def stream_text(text: str, params: dict[str, Any], graph_dir: Path | None = None
     return columns, closing()
 
 
-__all__ = ["LadybugEngine", "Neo4jEngine", "Rows", "engine", "plain", "run_text", "stream_text"]
+__all__ = ["LadybugEngine", "Neo4jEngine", "Rows", "engine", "plain", "run_text", "stream_text", "uses_ladybug"]

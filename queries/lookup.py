@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..core.errors import GraphMissingError, QueryError, UsageError
-from ..core.graph import open_store
+from ..core.graph import shared_store
 from ..core.namespaces import ID, IKG, RDF_TYPE_IRI, term_id
 from ..core.text import fold
 
@@ -47,7 +47,7 @@ def _names(graph_dir: Path | None) -> dict[str, tuple[str, dict[str, list[tuple[
     from ..ontology import load  # the ontology (and rdflib) only for a search, not for an id given as it is
 
     onto = load()
-    store = open_store(graph_dir)
+    store = shared_store(graph_dir)
     values = " ".join(f"<{IKG[f]}>" for f in NAME_FIELDS)
     rows = store.query(f"SELECT ?s ?p ?v WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?v }}")
     cut = len(str(IKG))
@@ -98,7 +98,7 @@ def resolve_id(name: str, value: str, graph_dir: Path | None = None) -> str:
     are a QueryError listing the candidates. Without a local build (Cypher on a Neo4j server alone) an
     id-shaped value is taken as it is."""
     try:
-        store = open_store(graph_dir)
+        store = shared_store(graph_dir)
     except GraphMissingError:
         if ID_PATTERN.match(value):
             return value

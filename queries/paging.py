@@ -65,6 +65,8 @@ def page_sparql(text: str, page: Page | None) -> str:
     if page is None:
         return text
     tokens = [t for t in _sparql_tokens(text) if t[0] not in ("ws", "comment")]
+    # The solution modifiers follow the last top-level group, except for a trailing VALUES block (a group of
+    # its own at the top level, after them).
     depth, last_close = 0, -1
     for i, (kind, value, _, _) in enumerate(tokens):
         if kind == "op" and value == "{":
@@ -73,6 +75,8 @@ def page_sparql(text: str, page: Page | None) -> str:
             depth -= 1
             if depth == 0:
                 last_close = i
+        elif depth == 0 and last_close >= 0 and kind == "word" and value.upper() == "VALUES":
+            break
     tail = tokens[last_close + 1:]
     limit, offset, cut, values_at = None, 0, None, None
     i = 0

@@ -29,7 +29,8 @@ def third_party_imports(files) -> set[str]:
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names.add(node.module.split(".")[0])
-    local = {p.stem for p in (ROOT / "tests").glob("*.py")} | {"incidentkg", "__future__"}
+    local = {p.stem for folder in ("tests", "bench") for p in (ROOT / folder).glob("*.py")} | {"incidentkg",
+                                                                                                "__future__"}
     return {n for n in names if n not in sys.stdlib_module_names and n not in local}
 
 

@@ -52,7 +52,7 @@ def test_no_command_hides_outside_a_bash_block():
 def test_readme_shows_every_kind_of_command():
     shown = {c.split()[0] for c in readme_commands()}
     assert {"build", "query", "viz", "ingest", "export", "neo4j", "resolve", "-m", "find", "sparql", "cypher",
-            "serve", "sparql-load", "diff"} <= shown
+            "serve", "sparql-load", "diff", "extract", "review"} <= shown
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +98,11 @@ def test_readme_command_runs(command, workdir, monkeypatch, request):
         return
     result = CliRunner().invoke(app, shlex.split(command))
     assert result.exit_code == 0, result.output
-    if "--format json" in command:
+    if re.search(r"--format json(\s|$)", command):
         rows = json.loads(result.stdout)
         assert isinstance(rows, list) and rows
+    if re.search(r"--format jsonl(\s|$)", command):  # JSON Lines: an object per line
+        assert [json.loads(line) for line in result.stdout.splitlines()]
     if command.startswith("ingest"):
         assert "Built imported from" in result.stdout
     if command.startswith("export") and "--out" in command:

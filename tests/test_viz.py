@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -133,7 +132,16 @@ def test_whole_graph_draws_every_record_once(pages, case):
     data = data_of(pages["whole"])
     ids = [n["id"] for n in data["nodes"]]
     assert len(ids) == len(set(ids))
-    assert set(ids) == set(case)
+    links = section(case, "links")
+    assert links, "the bundled case has identity links"
+    assert set(ids) == set(case) - set(links)
+    # an identity link is drawn as one 'same as' edge between the records it joins, not as a node
+    same = [e for e in data["edges"] if e.get("link")]
+    assert {e["link"] for e in same} == set(links)
+    for edge in same:
+        assert {edge["from"], edge["to"]} == set(links[edge["link"]]["links"])
+        assert edge["label"] == f"same as ({links[edge['link']]['method']})"
+        assert html.escape(links[edge["link"]]["evidence"]) in edge["title"]
 
 
 def test_contradictions_are_red_thick_dashed_and_labelled(pages, case):
@@ -185,12 +193,19 @@ def neighbourhood(case, incident: str) -> set[str]:
         documents |= set(as_list(case[c].get("source")))
     for d in documents:
         ids |= set(as_list(case[d].get("publisher")))
-    return ids | claims | statements | documents
+    ids |= claims | statements | documents
+    # the other ends of identity links of the places, agents and incidents drawn
+    for link in section(case, "links").values():
+        ends = set(as_list(link["links"]))
+        if ends & {i for i in ids if case[i]["_section"] in ("places", "agents", "incidents")}:
+            ids |= ends
+    return ids
 
 
 def test_incident_neighbourhood(pages, case):
     nodes = {n["id"] for n in data_of(pages["incident"])["nodes"]}
     assert nodes == neighbourhood(case, "tanhuato-2015")
+    assert "rancho-el-sol-wikipedia" in nodes  # the same ranch at other coordinates, joined by an identity link
     assert "tlatlaya-2014" not in nodes and "apatzingan-2015" not in nodes
     assert "insightcrime" in nodes  # the outlet of the brief the project grew from
 
@@ -305,6 +320,11 @@ def assert_offline(page: str) -> None:
     for tag, attrs in elements.tags:
         assert tag not in ("link", "iframe", "frame", "object", "embed", "base", "img", "audio", "video",
                            "source", "track", "applet"), tag
+        if tag == "a":  # a link is a navigation the reader chooses, in a new tab, never a load
+            assert set(attrs) == {"class", "href", "target", "rel"}, attrs
+            assert re.match(r"https?://[^\s]+$", attrs["href"]), attrs
+            assert attrs["target"] == "_blank" and attrs["rel"] == "noopener noreferrer"
+            continue
         for name, value in attrs.items():
             if name in RESOURCE_ATTRS:
                 assert (value or "").startswith(("data:", "#")), (tag, name, value)
@@ -329,7 +349,7 @@ def assert_offline(page: str) -> None:
     vis = VIS_JS.read_text(encoding="utf-8")
     assert vis in page
     rest = re.sub(r'<script type="application/json" id="ikg-data">.*?</script>', "", page, flags=re.S)
-    rest = rest.replace(vis, "")
+    rest = re.sub(r'<a class="doc" href="https?://[^"]*"', "<a", rest.replace(vis, ""))
     for needle in ("http://", "https://", "//cdn", "www.", "@import", "import(", "importScripts", "fetch("):
         assert needle not in rest, needle
     assert not re.search(r"""(src|href)\s*=\s*["']?https?:|url\(\s*["']?https?:|import\s*\(""", vis)
@@ -405,7 +425,10 @@ def test_hostile_text_is_escaped_once(evil_page):
     page = evil_page.read_text(encoding="utf-8")
     for payload in XSS.values():
         assert payload not in page
-    assert "<img" not in page and "data-pwned','img')>" not in page and "\u2028" not in page
+    assert "<img" not in page and "\u2028" not in page
+    # the data block holds no '<' at all, so nothing in it can open or close an element
+    block = re.search(r'<script type="application/json" id="ikg-data">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in block
     assert_offline(page)
     data = data_of(page)
     assert len(data["nodes"]) == 9
@@ -463,7 +486,7 @@ def test_errors(bundled_graph, tmp_path):
 def test_cli(bundled_graph, tmp_path):
     result = runner.invoke(app, ["viz", "--help"])
     assert result.exit_code == 0
-    for option in ("--incident", "--query", "--param", "--engine", "--out", "--graph"):
+    for option in ("--incident", "--query", "--param", "--engine", "--out", "--graph", "--max-nodes"):
         assert option in result.output
 
     out = tmp_path / "sub" / "t.html"
@@ -492,28 +515,40 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def dump_dom(pages: list[Path], profile: Path) -> list[str]:
-    """Load each page in headless Chromium (in parallel), let its timers run, return the DOM after JS."""
-    binary = chromium()
-    if binary is None:
+def open_every_tooltip(pages: list[Path]) -> list[dict]:
+    """Load each page in headless Chromium (Playwright, Debian's binary), show every node's and edge's
+    tooltip and pinned details the way hovering and clicking do, and return what the page then says."""
+    if chromium() is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed (apt-get install chromium)")
         pytest.skip("chromium is not installed and CI is unset")
-    procs = []
-    for index, page in enumerate(pages):
-        procs.append(subprocess.Popen(
-            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-             f"--user-data-dir={profile}/{index}", "--virtual-time-budget=20000", "--window-size=1400,900",
-             "--dump-dom", page.resolve().as_uri()],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        ))
-    doms = []
-    for proc in procs:
-        out, _ = proc.communicate(timeout=120)
-        assert proc.returncode == 0
-        doms.append(out)
-    return doms
+    from playwright.sync_api import sync_playwright
+
+    found = []
+    with sync_playwright() as playwright:
+        binary = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else chromium()
+        browser = playwright.chromium.launch(executable_path=binary, args=["--no-sandbox"])
+        for page in pages:
+            tab = browser.new_page()
+            tab.goto(page.resolve().as_uri())
+            tab.wait_for_selector("body[data-stabilized=true]", state="attached", timeout=60_000)
+            tab.evaluate("""() => {
+              const net = ikgNetwork, emit = (name, p) => net.body.emitter.emit(name, p);
+              const pointer = {DOM: {x: 10, y: 10}};
+              for (const id of net.body.data.nodes.getIds()) {
+                emit("hoverNode", {node: id, pointer}); emit("click", {nodes: [id], edges: [], pointer});
+              }
+              for (const id of net.body.data.edges.getIds()) {
+                emit("hoverEdge", {edge: id, pointer}); emit("click", {nodes: [], edges: [id], pointer});
+              }
+            }""")
+            tab.wait_for_timeout(300)  # an injected onerror would have fired by now
+            found.append({"pwned": tab.evaluate("document.body.getAttribute('data-pwned')"),
+                          "status": tab.text_content("#ikg-status"), "canvas": tab.locator("canvas").count(),
+                          "legend": tab.locator("#ikg-legend").count()})
+            tab.close()
+        browser.close()
+    return found
 
 
 def test_renders_in_chromium(pages, evil_page, tmp_path):
@@ -523,19 +558,135 @@ def test_renders_in_chromium(pages, evil_page, tmp_path):
     # page with one tooltip left unescaped must trip the detector, proving the check can fail.
     evil = evil_page.read_text(encoding="utf-8")
     no_csp = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", evil)
-    escaped_img = html.escape(XSS["img"]).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    escaped_img = html.escape(XSS["img"]).replace("<", "\\u003c")
     assert escaped_img in no_csp
-    raw_img = json.dumps(XSS["img"])[1:-1].replace("<", "\\u003c").replace(">", "\\u003e")
+    raw_img = json.dumps(XSS["img"])[1:-1].replace("<", "\\u003c")
     control = no_csp.replace(escaped_img, raw_img, 1)
     (tmp_path / "evil.html").write_text(no_csp, encoding="utf-8")
     (tmp_path / "control.html").write_text(control, encoding="utf-8")
-    dom, evil_dom, control_dom = dump_dom(
-        [incident, tmp_path / "evil.html", tmp_path / "control.html"], tmp_path / "profile"
-    )
+    page, evil_result, control_result = open_every_tooltip(
+        [incident, tmp_path / "evil.html", tmp_path / "control.html"])
     nodes = len(data_of(pages["incident"])["nodes"])
-    assert "<canvas" in dom and 'id="ikg-legend"' in dom
-    assert 'data-network="ready"' in dom and 'data-stabilized="true"' in dom
-    assert f"{nodes} nodes," in dom and "laying out" not in dom  # status line updated after layout
-    assert "<canvas" in evil_dom and 'data-stabilized="true"' in evil_dom
-    assert "data-pwned=\"" not in evil_dom  # the text is there, escaped; the attribute is not
-    assert 'data-pwned="img"' in control_dom
+    assert page["canvas"] == 1 and page["legend"] == 1
+    assert page["status"].startswith(f"{nodes} nodes,") and "laying out" not in page["status"]
+    assert evil_result["canvas"] == 1 and evil_result["pwned"] is None  # the text is there, escaped; inert
+    assert control_result["pwned"] == "img"
+
+
+# ---------------------------------------------------------------- the workbench's data (the browser side is tests/test_workbench.py)
+
+from incidentkg.ingest.importers import import_and_build  # noqa: E402
+from incidentkg.viz import geo, select, workbench  # noqa: E402
+from incidentkg.viz.model import GraphData  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def imported_graph(tmp_path_factory) -> Path:
+    """The bundled case with the UCDP GED excerpt (which holds event 218178, the Tanhuato raid) imported."""
+    out = tmp_path_factory.mktemp("imported") / "build"
+    import_and_build([("ucdp", FIXTURES / "ucdp-ged-sample.csv")], out=out)
+    return out
+
+
+def test_map_projection_puts_places_in_their_states():
+    # (longitude, latitude) of state capitals and of the ranch, against the vendored outlines
+    places = {"cmx": (-99.13, 19.43), "yuc": (-89.62, 20.97), "chh": (-106.09, 28.63), "chp": (-93.12, 16.75),
+              "col": (-103.72, 19.24), "mic": (-102.29546, 20.20805), "gro": (-99.50, 17.55),
+              "tam": (-98.20, 24.00), "son": (-110.97, 29.07), "bcn": (-116.60, 31.85), "nle": (-100.31, 25.67),
+              "mex": (-100.21, 18.55), "roo": (-88.30, 18.50), "oax": (-96.72, 17.06), "sin": (-107.39, 24.80)}
+    states = {s.code: s for s in geo.states()}
+    assert len(states) == 32
+    for code, (lon, lat) in places.items():
+        point = geo.project(lon, lat)
+        inside = [c for c, s in states.items() if geo.contains(s, point)]
+        assert inside == [code], (code, point, inside)
+    assert geo.state_code("Michoacán de Ocampo") == "mic" and geo.state_code("Distrito Federal") == "cmx"
+    assert geo.state_code("Estado de México") == "mex" and geo.state_code("México") == "mex"
+    assert geo.state_code("Atlantis") is None
+
+
+def test_only_http_urls_become_links():
+    assert workbench.web_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert workbench.web_url("HTTP://example.org") == "HTTP://example.org"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "//example.org", "example.org",
+                "https://", "https://exa mple.org", "vbscript:x", " javascript:https://x", None, ""):
+        assert workbench.web_url(bad) is None, bad
+
+
+def test_speaker_kinds(bundled_graph):
+    facets = workbench.Facets(GraphData.load(bundled_graph))
+    assert facets.speaker_kind("galindo") == "official"  # a person holding the Federal Police post
+    assert facets.speaker_kind("insightcrime") == "press"
+    assert facets.speaker_kind("cndh") == "human-rights body"
+    assert facets.speaker_kind("ucdp") == "dataset"
+
+
+def test_board_pairs_equal_the_contradictions_query(bundled_graph):
+    for incident in (None, "tanhuato-2015", "tlatlaya-2014", "apatzingan-2015"):
+        view = select(bundled_graph, incident=incident)
+        rows = queries.run("contradictions", {"incident": incident} if incident else {}, bundled_graph).rows
+        pairs = workbench.board(view)
+        assert {p.key for p in pairs} == {f"{r['claim_a']}|{r['claim_b']}" for r in rows}, incident
+        for pair in pairs:  # every statement the query lists on a side is on that side of the board
+            for side, prefix in zip(pair.sides, ("a", "b")):
+                listed = {r[f"{prefix}_statement"] for r in rows if f"{r['claim_a']}|{r['claim_b']}" == pair.key
+                          and r[f"{prefix}_statement"]}
+                assert listed <= {s["id"] for s in side.statements}, (pair.key, side.claim)
+    pair = next(p for p in workbench.board(select(bundled_graph, incident="tanhuato-2015"))
+                if p.key == "tanhuato-22-executed|tanhuato-no-executions")
+    executed, none = pair.sides
+    assert "galindo-no-executions-la-jornada" in {s["id"] for s in none.statements}
+    assert {"category": "executed", "party": "", "n": 1, "min": 22, "max": 22, "spread": 0} in executed.figures
+
+
+def test_a_view_reads_its_records_not_the_build(imported_graph):
+    total = len(GraphData.load(imported_graph).record_ids())
+    graph = GraphData.load(imported_graph)  # a fresh one: its record cache starts empty
+    ids = graph.incident_selection("tanhuato-2015")
+    assert "ucdp/event/218178" in ids
+    assert len(graph.items) < total * 0.75, (len(graph.items), total)  # what it read, of everything there
+
+
+def test_imported_records_are_linked_and_their_figures_shown(imported_graph, tmp_path):
+    page = render(imported_graph, incident="tanhuato-2015", out=tmp_path / "t.html").read_text(encoding="utf-8")
+    data = data_of(page)
+    nodes = {n["id"] for n in data["nodes"]}
+    assert {"tanhuato-2015", "ucdp/event/218178", "ucdp/statement/218178"} <= nodes
+    same = {frozenset((e["from"], e["to"])) for e in data["edges"] if e.get("link")}
+    assert frozenset(("tanhuato-2015", "ucdp/event/218178")) in same
+    # UCDP's own figure (best 0, high 4) is drawn beside the case's
+    labels = {n["label"] for n in data["nodes"] if n["group_class"] == "Quantity"}
+    assert "0 (0–4) killed" in labels and "42 killed (CJNG)" in labels
+    # the map mark sizes the raid by the largest toll any source gives, and colours it by their spread
+    mark = re.search(r'<circle class="mark" data-incident="tanhuato-2015" data-deaths="(\d+)" '
+                     r'data-disputed="([\d.]+)"', page)
+    assert mark and int(mark.group(1)) == 43 and float(mark.group(2)) == 1.0
+    # and the whole page of the bundled case alone stays without them
+    linked = render(imported_graph, query="linked_figures", params=["incident=tanhuato-2015"],
+                    out=tmp_path / "l.html").read_text(encoding="utf-8")
+    assert frozenset(("tanhuato-2015", "ucdp/event/218178")) in {
+        frozenset((e["from"], e["to"])) for e in data_of(linked)["edges"] if e.get("link")}
+
+
+def test_disputed_coordinates_are_separate_marks(pages):
+    page = pages["incident"]
+    assert re.search(r'<circle class="alt" data-incident="tanhuato-2015" data-place="rancho-el-sol-wikipedia"', page)
+    assert len(re.findall(r'<circle class="mark" data-incident="tanhuato-2015"', page)) == 1
+
+
+def test_above_the_cap_the_page_aggregates(bundled_graph, case, tmp_path):
+    out = render(bundled_graph, out=tmp_path / "w.html", max_nodes=50)
+    page = out.read_text(encoding="utf-8")
+    assert 'data-aggregated="true"' in page and "more than the cap of 50 (--max-nodes)" in page
+    data = data_of(page)
+    groups = [n for n in data["nodes"] if n["id"].startswith("group:")]
+    incidents = section(case, "incidents")
+    assert sum(int(n["label"].replace(",", "")) for n in groups) == len(incidents)
+    assert {n["id"].rsplit(":", 1)[1] for n in groups} == {str(i["startDate"])[:4] for i in incidents.values()}
+    assert data["options"]["physics"]["enabled"] is False
+    # under the cap nothing is aggregated
+    assert 'data-aggregated' not in render(bundled_graph, out=tmp_path / "x.html").read_text(encoding="utf-8")
+    result = runner.invoke(app, ["viz", "-g", str(bundled_graph), "--max-nodes", "0", "-o", str(tmp_path / "y.html")])
+    assert result.exit_code == 2

@@ -1,6 +1,7 @@
-"""What the visualisation draws: the built graph read into records, a selection of them (whole graph, one
-incident's neighbourhood, or a saved query's result), and for each record its class, a short label and its
-provenance as plain-text tooltip rows. Nothing here produces HTML; page.py escapes all of it.
+"""What the visualisation draws: records read from the build's store as a view needs them (never the whole
+build), a selection of them (whole graph, one incident's neighbourhood with the records identity links join
+to it, or a saved query's result), and for each record its class, a short label and its provenance as
+plain-text tooltip rows. Nothing here produces HTML; page.py escapes all of it.
 
 Class, property and field names come from the ontology model, so a new subclass or property shows up
 without code here: only the few relations that define an incident's neighbourhood and a statement's
@@ -44,6 +45,7 @@ class Edge:
     prop: str
     stance: str | None = None  # for statement→claim edges
     undirected: bool = False  # symmetric properties are drawn once, without arrow
+    link: str | None = None  # the identity link record an edge between two records stands for
 
 
 @dataclass
@@ -54,36 +56,86 @@ class View:
     items: list[Item]
     edges: list[Edge]
     graph: "GraphData"
+    focus: list[str] = field(default_factory=list)  # incidents the layout centres on
+
+
+class Records(dict):
+    """Records by id, each read from the store the first time it is asked for (and misses remembered), so a
+    view reads only the records it draws and those it names."""
+
+    def __init__(self, load):
+        super().__init__()
+        self._load = load
+        self._absent: set[str] = set()
+
+    def __missing__(self, key: str) -> Item:
+        if key in self._absent:
+            raise KeyError(key)
+        item = self._load(key)
+        if item is None:
+            self._absent.add(key)
+            raise KeyError(key)
+        self[key] = item
+        return item
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+
+class Incoming(dict):
+    """target id -> [(property, source id)], read from the store's object index on first use."""
+
+    def __init__(self, load):
+        super().__init__()
+        self._load = load
+
+    def __missing__(self, key: str) -> list[tuple[str, str]]:
+        found = self[key] = self._load(key)
+        return found
+
+    def get(self, key, default=None):
+        return self[key]
 
 
 class GraphData:
-    """The data records of a build with forward and reverse links, read once from the Oxigraph store."""
+    """The records of a build as the visualisation reads them: straight from the Oxigraph store, one record
+    (its outgoing triples) or one record's incoming links at a time, never the whole build."""
 
-    def __init__(self, items: dict[str, Item], onto: Ontology):
-        self.items = items
+    def __init__(self, store: ox.Store, onto: Ontology, graph_dir: Path | None = None):
+        self.graph_dir = graph_dir
+        self.store = store
         self.onto = onto
-        self.incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)  # target -> [(prop, source)]
-        for item in items.values():
-            for prop, targets in item.links.items():
-                for target in targets:
-                    self.incoming[target].append((prop, item.id))
+        self.items = Records(self._read)
+        self.incoming = Incoming(self._read_incoming)
+        self._id_ns, self._ikg_ns = str(ID), str(IKG)
+        self._known: set[str] | None = None
+        self._linking: dict[tuple[str, str], list[str]] = {}
 
     @classmethod
     def load(cls, graph_dir: Path | None = None) -> "GraphData":
-        onto = load()
-        store = open_store(graph_dir)
-        id_ns, ikg_ns = str(ID), str(IKG)
-        types: dict[str, list[str]] = defaultdict(list)
-        raw: dict[str, Item] = {}
-        for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
-            if not isinstance(subject, ox.NamedNode) or not subject.value.startswith(id_ns):
-                continue
-            sid = term_id(subject.value)
-            item = raw.setdefault(sid, Item(sid, ""))
+        return cls(open_store(graph_dir), load(), graph_dir)
+
+    def _node(self, item_id: str) -> ox.NamedNode:
+        return ox.NamedNode(self._id_ns + item_id)
+
+    def _read(self, item_id: str) -> Item | None:
+        try:
+            subject = self._node(item_id)
+        except ValueError:  # not an IRI we could have minted
+            return None
+        item, types = Item(item_id, ""), []
+        ikg_ns, id_ns = self._ikg_ns, self._id_ns
+        for quad in self.store.quads_for_pattern(subject, None, None, ox.DefaultGraph()):
+            predicate, obj = quad.predicate.value, quad.object
             if predicate == RDF_TYPE_IRI:
                 if isinstance(obj, ox.NamedNode) and obj.value.startswith(ikg_ns):
-                    types[sid].append(obj.value[len(ikg_ns):])
+                    types.append(obj.value[len(ikg_ns):])
                 continue
             if not predicate.startswith(ikg_ns):
                 continue
@@ -94,16 +146,54 @@ class GraphData:
                 item.literals[prop].append((obj.value, obj.language))
             else:
                 item.literals[prop].append((str(getattr(obj, "value", obj)), None))
-        items = {}
-        for sid, item in raw.items():
-            known = [t for t in types.get(sid, []) if t in onto.classes]
-            if not known:
-                continue  # not a record (nothing typed by the ontology): nothing to draw
-            item.cls = onto.most_specific(known)
-            for values in item.links.values():
-                values.sort()
-            items[sid] = item
-        return cls(items, onto)
+        known = [t for t in types if t in self.onto.classes]
+        if not known:
+            return None  # not a record (nothing typed by the ontology): nothing to draw
+        item.cls = self.onto.most_specific(known)
+        for values in item.links.values():
+            values.sort()
+        return item
+
+    def _read_incoming(self, item_id: str) -> list[tuple[str, str]]:
+        found = []
+        ikg_ns, id_ns = self._ikg_ns, self._id_ns
+        for quad in self.store.quads_for_pattern(None, None, self._node(item_id), ox.DefaultGraph()):
+            subject, predicate = quad.subject, quad.predicate.value
+            if (isinstance(subject, ox.NamedNode) and subject.value.startswith(id_ns)
+                    and predicate.startswith(ikg_ns)):
+                found.append((predicate[len(ikg_ns):], term_id(subject.value)))
+        return sorted(found)
+
+    def values(self, item_id: str, prop: str) -> list[str]:
+        """One field of a record, read alone (literal values, or ids of linked records): for passes over many
+        records that need one or two fields each."""
+        pattern = self.store.quads_for_pattern(self._node(item_id), ox.NamedNode(self._ikg_ns + prop), None,
+                                               ox.DefaultGraph())
+        return sorted(term_id(q.object.value) for q in pattern)
+
+    def is_of(self, item_id: str, cls: str) -> bool:
+        """Whether a record is typed `cls` (materialised superclasses count), one index look-up."""
+        return bool(next(iter(self.store.quads_for_pattern(self._node(item_id), ox.NamedNode(RDF_TYPE_IRI),
+                                                           ox.NamedNode(self._ikg_ns + cls), ox.DefaultGraph())),
+                         None))
+
+    def ids_of_class(self, cls: str) -> list[str]:
+        """Every record typed `cls` (superclass types are materialised, so 'Incident' finds raids too)."""
+        pattern = self.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE_IRI), ox.NamedNode(self._ikg_ns + cls),
+                                               ox.DefaultGraph())
+        return sorted(term_id(q.subject.value) for q in pattern
+                      if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(self._id_ns))
+
+    def record_ids(self) -> list[str]:
+        """Every record's id: the records of each top class (each record has exactly one)."""
+        return sorted(self.known_ids())
+
+    def known_ids(self) -> set[str]:
+        if self._known is None:
+            self._known = set()
+            for top in self.onto.top_classes():
+                self._known.update(self.ids_of_class(top))
+        return self._known
 
     # ------------------------------------------------------------ texts
 
@@ -242,16 +332,24 @@ class GraphData:
         return [(prop, t) for t in kept]
 
     def edges_among(self, ids: set[str]) -> list[Edge]:
+        """The edges among `ids`; an identity link is not a node but one 'same as' edge per pair of the
+        records it joins (carrying the link's id, for its method and evidence)."""
         edges: list[Edge] = []
         seen_symmetric: set[tuple[str, str, str]] = set()
         for sid in sorted(ids):
             item = self.items[sid]
+            if self.top(item) == IDENTITY_LINK:
+                joined = [t for t in item.links.get("links", []) if t in ids and t != sid]
+                for index, a in enumerate(joined):
+                    for b in joined[index + 1:]:
+                        edges.append(Edge(a, b, "links", None, True, link=sid))
+                continue
             for prop in sorted(item.links):
                 info = self.onto.properties.get(prop)
                 targets = ([t for _, t in self._reduced_links(item, prop)] if info and info.transitive
                            else item.links[prop])
                 for target in targets:
-                    if target not in ids or target == sid:
+                    if target not in ids or target == sid or self.top(self.items[target]) == IDENTITY_LINK:
                         continue
                     if info and info.symmetric:
                         key = (prop, *sorted((sid, target)))
@@ -264,21 +362,60 @@ class GraphData:
 
     # ------------------------------------------------------------ selections
 
-    def view(self, ids: set[str], heading: str) -> View:
-        items = [self.items[i] for i in sorted(ids) if i in self.items]
-        return View(heading, items, self.edges_among({i.id for i in items}), self)
+    def view(self, ids: set[str], heading: str, focus: list[str] | None = None) -> View:
+        ids = {i for i in ids if i in self.items}
+        items = [self.items[i] for i in sorted(ids) if self.top(self.items[i]) != IDENTITY_LINK]
+        return View(heading, items, self.edges_among(ids), self, focus or [])
 
-    def whole(self) -> View:
-        return self.view(set(self.items), "incidentkg: whole graph")
-
-    def incident(self, incident_id: str) -> View:
+    def check_incident(self, incident_id: str) -> Item:
         item = self.items.get(incident_id)
         if item is None:
-            known = sorted(i.id for i in self.items.values() if self.top(i) == "Incident")
-            raise QueryError(f"unknown incident '{incident_id}' (known: {', '.join(known) or 'none'})")
+            known = self.ids_of_class("Incident")
+            shown = ", ".join(known[:12]) + (f", ... ({len(known)} in all)" if len(known) > 12 else "")
+            raise QueryError(f"unknown incident '{incident_id}' (known: {shown or 'none'})")
         if not self.onto.is_a(item.cls, "Incident"):
             raise QueryError(f"'{incident_id}' is a {item.cls}, not an incident")
-        return self.view(self.neighbourhood(incident_id), f"incidentkg: {self.name(incident_id)}")
+        return item
+
+    def incident_selection(self, incident_id: str) -> set[str]:
+        """The incident's neighbourhood and, through identity links, the records it is linked with: a linked
+        incident (an imported dataset's record of the same event) with its own neighbourhood, so its figures
+        are drawn beside ours, and the other end of each identity link of any record shown."""
+        incidents, queue = {incident_id}, [incident_id]
+        while queue:  # identity links between incidents, followed transitively
+            for link in self.identity_links(queue.pop()):
+                for other in self.items[link].links.get("links", []):
+                    other_item = self.items.get(other)
+                    if other not in incidents and other_item and self.top(other_item) == "Incident":
+                        incidents.add(other)
+                        queue.append(other)
+        ids: set[str] = set()
+        for inc in sorted(incidents):
+            ids |= self.neighbourhood(inc)
+        for record in sorted(ids):
+            if self.top(self.items[record]) in ("Place", "Agent", "Incident"):
+                for link in self.identity_links(record):
+                    ids.add(link)
+                    ids.update(self.items[link].links.get("links", []))
+        return {i for i in ids if i in self.items}
+
+    def identity_links(self, record: str) -> list[str]:
+        return self.linking(record, "links")
+
+    def linking(self, record: str, prop: str) -> list[str]:
+        """The records whose `prop` points at `record`, from the store's index (a hub such as a government
+        that takes part in thousands of events is not read in full for it)."""
+        key = (record, prop)
+        if key not in self._linking:
+            if record in self.incoming:
+                self._linking[key] = [s for p, s in self.incoming[record] if p == prop]
+            else:
+                pattern = self.store.quads_for_pattern(None, ox.NamedNode(self._ikg_ns + prop), self._node(record),
+                                                       ox.DefaultGraph())
+                self._linking[key] = sorted(term_id(q.subject.value) for q in pattern
+                                            if isinstance(q.subject, ox.NamedNode)
+                                            and q.subject.value.startswith(self._id_ns))
+        return self._linking[key]
 
     def neighbourhood(self, incident_id: str) -> set[str]:
         """The incident, its place, participants, claims (and the claims they contradict), statements about
@@ -286,10 +423,10 @@ class GraphData:
         incident = self.items[incident_id]
         ids = {incident_id, *incident.links.get("place", []), *incident.links.get("participant", [])}
         about = {s for p, s in self.incoming.get(incident_id, []) if p == "incident"}
-        claims = {c for c in about if self.top(self.items[c]) == "Claim"}
+        claims = {c for c in about if c in self.items and self.top(self.items[c]) == "Claim"}
         claims |= {o for c in set(claims) for o in self.items[c].links.get("contradicts", [])}
-        statements = {s for s in about if self.top(self.items[s]) == "Statement"}
-        statements |= {s for c in claims for p, s in self.incoming.get(c, []) if p == "claim"}
+        statements = {s for s in about if s in self.items and self.top(self.items[s]) == "Statement"}
+        statements |= {s for c in claims for s in self.linking(c, "claim")}
         ids |= claims | statements
         documents = set(incident.links.get("source", []))
         for sid in statements:
@@ -305,10 +442,22 @@ class GraphData:
                 ids.update(self.items[doc].links.get("publisher", []))
         return {i for i in ids if i in self.items}
 
-    def query(self, name: str, params, graph_dir: Path | None, engine: str) -> View:
+    def query(self, name: str, params, graph_dir: Path | None, engine: str) -> tuple[set[str], str]:
+        """The records a saved query's rows name, with the identity links among them (so a linked_figures
+        view joins the records it compares)."""
         result = run_query(name, params, graph_dir, engine)
-        ids = {cell for row in result.rows for cell in row.values() if isinstance(cell, str) and cell in self.items}
-        return self.view(ids, f"incidentkg: query {name} ({len(result.rows)} rows)")
+        cells = {cell for row in result.rows for cell in row.values() if isinstance(cell, str)}
+        ids = cells & self.known_ids() if len(cells) > 1000 else {c for c in cells if c in self.items}
+        if len(ids) > 1000:
+            return ids, f"incidentkg: query {name} ({len(result.rows)} rows)"
+        for record in sorted(ids):
+            for link in self.identity_links(record):
+                if len(set(self.items[link].links.get("links", [])) & ids) >= 2:
+                    ids.add(link)
+        return ids, f"incidentkg: query {name} ({len(result.rows)} rows)"
+
+
+IDENTITY_LINK = "IdentityLink"
 
 
 def run_query(name: str, params, graph_dir: Path | None, engine: str):

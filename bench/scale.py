@@ -2,20 +2,26 @@
 floor of the same work, in one run.
 
     .venv/bin/python bench/scale.py [--events 18957,100000] [--data ../shared/data] [--repeat 3]
-                                    [--json bench/results/scale.json]
+                                    [--phases ingest,bulk,rdflib,ladybug,queries,cli] [--rdflib-max-events N]
+                                    [--keep DIR] [--json FILE]
+    .venv/bin/python bench/scale.py --graph DIR --phases queries,cli   # the query phases on an existing build
 
 For each N, from the real UCDP GED Mexico file (a synthetic scale-up above its 18,957 events: the real rows again
 with fresh ids and dates shifted back a year per copy, never into the future, and the real actor, place and
 outlet names, so entity resolution has real work):
 
-- `ingest ucdp --no-case` in a child process (its own peak RSS), with per-stage times;
+- `ingest ucdp --no-case` in a child process (its own peak RSS and CPU time), with per-stage times;
 - the floor beside it: a raw `pyoxigraph.Store.bulk_load` of the same graph.nt, and rdflib's in-memory parse
   as the naive anchor (on a prefix when the file is large, scaled up);
 - the embedded Cypher (Ladybug) copy of that build;
 - p50 of every saved query in process, on Oxigraph (SPARQL) and Ladybug (Cypher), with its defaults
-  (unselective) and with a selective value for each id parameter, and the CLI's start-up on top of one query.
+  (unselective) and with a selective value for each id parameter, and the same through the CLI
+  (`incidentkg query run`, one run each: the start-up on top is the CLI's).
 
-Ratios against the floor are what carry across machines; the JSON keeps every figure so runs can be compared.
+`--phases` picks some of these (the ingest is needed by the others unless `--graph` names a build made
+before); `--rdflib-max-events` skips the rdflib anchor above that many events. Ratios against the floor are
+what carry across machines, and on a shared machine CPU seconds (user + system) beside wall seconds; the JSON
+(bench/results/scale-EVENTS.json by default) keeps every figure so runs can be compared.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import csv
 import datetime as dt
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -71,8 +78,13 @@ def synthetic(real: Path, events: int, out: Path) -> Path:
     return out
 
 
+PHASES = ("ingest", "bulk", "rdflib", "ladybug", "queries", "cli")
+CPU: dict[str, float] = {}  # the last child's CPU seconds (user + system), by the code it ran
+
+
 def child(code: str, *args: str) -> tuple[float, float, str]:
-    """Run Python `code` in a child process: (wall seconds, its own peak RSS in MB, its stdout)."""
+    """Run Python `code` in a child process: (wall seconds, its own peak RSS in MB, its stdout); its CPU
+    seconds go to CPU[code]."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)
     out = process.stdout.read()
@@ -80,6 +92,7 @@ def child(code: str, *args: str) -> tuple[float, float, str]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"child failed ({process.returncode}): {code[:80]}")
+    CPU[code] = usage.ru_utime + usage.ru_stime
     return time.perf_counter() - started, usage.ru_maxrss / 1024, out
 
 
@@ -140,7 +153,9 @@ def p50(work, repeat: int) -> tuple[float, int]:
     return statistics.median(times), rows
 
 
-def queries_figures(graph: Path, repeat: int) -> list[dict]:
+def queries_figures(graph: Path, repeat: int, cli: bool, in_process: bool = True) -> list[dict]:
+    """p50 of every saved query, each engine, unselective and selective: in process (`repeat` runs) and, with
+    `cli`, once through `incidentkg query run` in a fresh process."""
     from incidentkg import queries
 
     ids = sample_ids(graph)
@@ -151,72 +166,112 @@ def queries_figures(graph: Path, repeat: int) -> list[dict]:
             for mode, params in (("all", {}), ("selective", selective)):
                 if mode == "selective" and not params:
                     continue
-                seconds, rows = p50(lambda: queries.run(name, params, graph, engine=engine, neo4j=False), repeat)
-                out.append({"query": name, "engine": engine, "mode": mode, "p50_ms": seconds * 1000, "rows": rows,
-                            "rows_per_s": rows / seconds if seconds else None})
-                print(f"  {name:<22} {engine:<6} {mode:<9} {seconds * 1000:9.1f} ms  {rows:7d} rows", flush=True)
+                entry = {"query": name, "engine": engine, "mode": mode, "params": params}
+                if in_process:
+                    seconds, rows = p50(lambda: queries.run(name, params, graph, engine=engine, neo4j=False),
+                                        repeat)
+                    entry |= {"p50_ms": seconds * 1000, "rows": rows, "rows_per_s": rows / seconds if seconds else None}
+                if cli:
+                    entry["cli_ms"] = cli_run(graph, name, engine, params) * 1000
+                out.append(entry)
+                print(f"  {name:<22} {engine:<6} {mode:<9} "
+                      + (f"{entry['p50_ms']:9.1f} ms  {entry['rows']:7d} rows" if in_process else "")
+                      + (f"  CLI {entry['cli_ms']:9.1f} ms" if cli else ""), flush=True)
     return out
 
 
-def cli_overhead(graph: Path) -> dict:
-    from incidentkg import queries
-
+def cli_run(graph: Path, name: str, engine: str, params: dict[str, str]) -> float:
+    """Wall seconds of one `incidentkg query run` in a fresh process, its output discarded."""
+    args = [sys.executable, "-m", "incidentkg", "query", "run", name, "-g", str(graph), "-f", "json",
+            "--engine", engine]
+    for key, value in params.items():
+        args += ["--param", f"{key}={value}"]
     started = time.perf_counter()
-    queries.run("timeline", {}, graph)
-    in_process = time.perf_counter() - started
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, NEO4J_URI=""))
+    return time.perf_counter() - started
+
+
+def cli_startup() -> float:
+    """Wall seconds of `incidentkg query list`: the CLI's start-up and the catalogue, no query."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "incidentkg", "query", "run", "timeline", "-g", str(graph), "-f", "json"],
-                   check=True, stdout=subprocess.DEVNULL)
-    return {"in_process_s": in_process, "cli_s": time.perf_counter() - started}
+    subprocess.run([sys.executable, "-m", "incidentkg", "query", "list"], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
 
 
-def one(events: int, real: Path, work: Path, repeat: int, rdflib_lines: int) -> dict:
-    data = synthetic(real, events, work / f"ged-{events}.csv")
-    graph = work / f"graph-{events}"
-    print(f"{events} events: ingest ...", flush=True)
-    seconds, rss, out = child(INGEST, str(data), str(graph))
-    ingest = json.loads(out) | {"wall_s": seconds, "rss_mb": rss}
+def one(events: int, real: Path, work: Path, repeat: int, rdflib_lines: int, phases: set[str],
+        rdflib_max_events: int | None, graph: Path | None = None) -> dict:
+    run: dict = {"events": events, "phases": sorted(phases)}
+    if graph is None:
+        data = synthetic(real, events, work / f"ged-{events}.csv")
+        graph = work / f"graph-{events}"
+        print(f"{events} events: ingest ...", flush=True)
+        seconds, rss, out = child(INGEST, str(data), str(graph))
+        run["ingest"] = json.loads(out) | {"wall_s": seconds, "rss_mb": rss, "cpu_s": CPU[INGEST]}
+        data.unlink()
+    run["graph"] = str(graph)
     nt = graph / "graph.nt"
-    print("  raw bulk load ...", flush=True)
-    bulk_s, bulk_rss, _ = child(BULK, str(nt), str(work))
-    lines = sum(1 for _ in nt.open("rb"))
-    print("  rdflib parse ...", flush=True)
-    part = min(lines, rdflib_lines)
-    rdflib_s, rdflib_rss, _ = child(RDFLIB, str(nt), str(part))
-    print("  ladybug copy ...", flush=True)
-    _, ladybug_rss, ladybug_out = child(LADYBUG, str(graph))
-    figures = queries_figures(graph, repeat)
-    return {"events": events, "triples": ingest["triples"], "ingest": ingest,
-            "bulk_load": {"seconds": bulk_s, "rss_mb": bulk_rss},
-            "rdflib": {"lines": part, "seconds": rdflib_s, "scaled_seconds": rdflib_s * lines / part,
-                       "rss_mb": rdflib_rss},
-            "ladybug": {"seconds": float(ladybug_out), "rss_mb": ladybug_rss},
-            "queries": figures, "cli": cli_overhead(graph)}
+    run["triples"] = json.loads((graph / "manifest.json").read_text(encoding="utf-8"))["triples"]
+    if "bulk" in phases:
+        print("  raw bulk load ...", flush=True)
+        bulk_s, bulk_rss, _ = child(BULK, str(nt), str(work))
+        run["bulk_load"] = {"seconds": bulk_s, "rss_mb": bulk_rss, "cpu_s": CPU[BULK]}
+    if "rdflib" in phases and (rdflib_max_events is None or events <= rdflib_max_events):
+        print("  rdflib parse ...", flush=True)
+        lines = sum(1 for _ in nt.open("rb"))
+        part = min(lines, rdflib_lines)
+        rdflib_s, rdflib_rss, _ = child(RDFLIB, str(nt), str(part))
+        run["rdflib"] = {"lines": part, "seconds": rdflib_s, "scaled_seconds": rdflib_s * lines / part,
+                         "rss_mb": rdflib_rss, "cpu_s": CPU[RDFLIB]}
+    if "ladybug" in phases:
+        print("  ladybug copy ...", flush=True)
+        _, ladybug_rss, ladybug_out = child(LADYBUG, str(graph))
+        run["ladybug"] = {"seconds": float(ladybug_out), "rss_mb": ladybug_rss, "cpu_s": CPU[LADYBUG]}
+    if "queries" in phases or "cli" in phases:
+        run["queries"] = queries_figures(graph, repeat, "cli" in phases, "queries" in phases)
+    if "cli" in phases:
+        run["cli_startup_s"] = cli_startup()
+    return run
 
 
 def report(run: dict) -> None:
-    ing, bulk = run["ingest"], run["bulk_load"]
+    ing, bulk = run.get("ingest"), run.get("bulk_load")
     print(f"\n== {run['events']} events, {run['triples']} triples")
-    print(f"{'what':<34}{'seconds':>10}{'peak RSS MB':>13}{'x raw bulk load':>17}")
-    print(f"{'ingest ucdp --no-case':<34}{ing['seconds']:>10.1f}{ing['rss_mb']:>13.0f}{ing['seconds'] / bulk['seconds']:>17.2f}")
-    stages = {k: v for k, v in ing["stages"].items() if k != "read"}  # "read" is the case files: none here
-    print(f"{'  import + resolve':<34}{ing['seconds'] - sum(stages.values()):>10.1f}")
-    for stage, seconds in stages.items():
-        print(f"{'  build: ' + stage:<34}{seconds:>10.1f}")
-    print(f"{'raw pyoxigraph bulk_load':<34}{bulk['seconds']:>10.1f}{bulk['rss_mb']:>13.0f}{1:>17.2f}")
-    rd = run["rdflib"]
-    print(f"{'rdflib parse (scaled from prefix)':<34}{rd['scaled_seconds']:>10.1f}{rd['rss_mb']:>13.0f}"
-          f"{rd['scaled_seconds'] / bulk['seconds']:>17.2f}")
-    lb = run["ladybug"]
-    print(f"{'Ladybug copy':<34}{lb['seconds']:>10.1f}{lb['rss_mb']:>13.0f}  ({lb['seconds'] / ing['seconds']:.2f}x ingest)")
-    cli = run["cli"]
-    print(f"CLI start-up over the in-process query: {cli['cli_s'] - cli['in_process_s']:.2f} s")
+    print(f"{'what':<34}{'wall s':>9}{'CPU s':>9}{'peak RSS MB':>13}{'x raw bulk load':>17}")
+
+    def line(what: str, figures: dict, seconds: float | None = None) -> None:
+        seconds = figures["seconds"] if seconds is None else seconds
+        ratio = f"{seconds / bulk['seconds']:>17.2f}" if bulk else ""
+        print(f"{what:<34}{seconds:>9.1f}{figures.get('cpu_s', float('nan')):>9.1f}"
+              f"{figures.get('rss_mb', float('nan')):>13.0f}{ratio}")
+
+    if ing:
+        line("ingest ucdp --no-case", ing)
+        stages = {k: v for k, v in ing["stages"].items() if k != "read"}  # "read" is the case files: none here
+        print(f"{'  import + resolve':<34}{ing['seconds'] - sum(stages.values()):>9.1f}")
+        for stage, seconds in stages.items():
+            print(f"{'  build: ' + stage:<34}{seconds:>9.1f}")
+    if bulk:
+        line("raw pyoxigraph bulk_load", bulk)
+    if "rdflib" in run:
+        line("rdflib parse (scaled from prefix)", run["rdflib"], run["rdflib"]["scaled_seconds"])
+    if "ladybug" in run:
+        lb = run["ladybug"]
+        line("Ladybug copy", lb)
+        if ing:
+            print(f"{'  Ladybug copy / ingest':<34}{lb['seconds'] / ing['seconds']:>9.2f}")
+    if "cli_startup_s" in run:
+        print(f"CLI start-up (query list): {run['cli_startup_s']:.2f} s")
+    figures = run.get("queries", [])
     for mode in ("selective", "all"):
         for engine in ("sparql", "cypher"):
-            times = [q["p50_ms"] for q in run["queries"] if q["mode"] == mode and q["engine"] == engine]
+            chosen = [q for q in figures if q["mode"] == mode and q["engine"] == engine]
+            times = [q["p50_ms"] for q in chosen if "p50_ms" in q]
             if times:
                 print(f"queries {engine:<6} {mode:<9}: p50 of p50s {statistics.median(times):8.1f} ms, "
                       f"slowest {max(times):8.1f} ms ({len(times)} queries)")
+            over = [q["cli_ms"] - q["p50_ms"] for q in chosen if "cli_ms" in q and "p50_ms" in q]
+            if over:
+                print(f"  through the CLI: median {statistics.median(over):8.1f} ms over in-process")
 
 
 def main() -> None:
@@ -224,21 +279,45 @@ def main() -> None:
     parser.add_argument("--events", default="18957", help="comma-separated event counts (default 18957)")
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--repeat", type=int, default=3, help="runs per query for the p50 (default 3)")
+    parser.add_argument("--phases", default=",".join(PHASES),
+                        help=f"comma-separated phases to run, of {', '.join(PHASES)} (default: all)")
     parser.add_argument("--rdflib-lines", type=int, default=300_000, help="prefix rdflib parses (default 300000)")
-    parser.add_argument("--json", type=Path, default=REPO / "bench" / "results" / "scale.json")
+    parser.add_argument("--rdflib-max-events", type=int, default=None,
+                        help="skip the rdflib anchor above this many events")
+    parser.add_argument("--graph", type=Path, default=None,
+                        help="an existing build to measure (no ingest); --events then only labels the run")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="make the builds in this folder and keep them (default: a temporary folder)")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="results file (default: bench/results/scale-EVENTS.json)")
     args = parser.parse_args()
+    phases = {p.strip() for p in args.phases.split(",") if p.strip()}
+    unknown = phases - set(PHASES)
+    if unknown:
+        raise SystemExit(f"unknown phases: {', '.join(sorted(unknown))} (of {', '.join(PHASES)})")
     real = args.data / REAL
-    if not real.exists():
+    if args.graph is None and not real.exists():
         raise SystemExit(f"{real}: not found (pass --data)")
+    counts = [int(n) for n in args.events.split(",")]
     runs = []
-    with tempfile.TemporaryDirectory(prefix="ikg-scale-") as tmp:
-        for events in (int(n) for n in args.events.split(",")):
-            runs.append(one(events, real, Path(tmp), args.repeat, args.rdflib_lines))
+    with tempfile.TemporaryDirectory(prefix="ikg-scale-", dir=args.keep) as tmp:
+        work = Path(args.keep or tmp)
+        for events in counts:
+            runs.append(one(events, real, Path(tmp), args.repeat, args.rdflib_lines, phases,
+                            args.rdflib_max_events, args.graph))
+            if args.keep:  # keep the build: move it out of the temporary folder
+                kept = work / f"graph-{events}"
+                if args.graph is None:
+                    shutil.rmtree(kept, ignore_errors=True)
+                    Path(runs[-1]["graph"]).rename(kept)
+                    runs[-1]["graph"] = str(kept)
             report(runs[-1])
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"when": dt.datetime.now().isoformat(timespec="seconds"), "runs": runs},
-                                    indent=2), encoding="utf-8")
-    print(f"\nwrote {args.json}")
+    out = args.json or REPO / "bench" / "results" / f"scale-{'-'.join(map(str, counts))}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"when": dt.datetime.now().isoformat(timespec="seconds"),
+                               "python_path": os.environ.get("PYTHONPATH", ""), "runs": runs}, indent=2),
+                   encoding="utf-8")
+    print(f"\nwrote {out}")
 
 
 if __name__ == "__main__":

@@ -23,8 +23,7 @@ from rich.table import Table
 from . import queries
 from .core.errors import DataWarning, IncidentKGError, PathError, UsageError
 from .core.neo4j import DEFAULT_BATCH, DEFAULT_RETRY_SECONDS, Neo4jConfig
-from .ingest import EXPORTERS, IMPORTERS  # names only: no importer or exporter loads until one is used
-from .ingest.extract import EXTRACTORS
+from .ingest import EXPORTERS, EXTRACTORS, IMPORTERS  # names only: nothing loads until one is used
 from .queries import ENGINES
 from .queries.results import STREAM_FORMATS, write_rows
 
@@ -154,7 +153,7 @@ def build(
     ),
     out: Optional[Path] = typer.Option(None, "--out", "-o", envvar="INCIDENTKG_GRAPH", help="Output folder (default: ./graph)."),
     ladybug: bool = typer.Option(
-        True, "--ladybug/--no-ladybug", help="Also make the embedded Cypher (Ladybug) database; otherwise it is made on first use."
+        True, "--ladybug/--no-ladybug", help="Also make the embedded Cypher (Ladybug) database (default); with --no-ladybug, `incidentkg cypher-index` makes it later, or the first Cypher query does (saying so)."
     ),
     with_bundled: bool = typer.Option(
         False, "--with-bundled", help="Build the bundled case too, with the given files (e.g. a reviewed draft)."
@@ -193,6 +192,39 @@ def build(
         f"{summary.disputed_quantities} quantities on which sources disagree; "
         f"{summary.seconds:.2f} s"
     )
+
+
+@app.command("cypher-index")
+def cypher_index(
+    out: Optional[Path] = typer.Option(None, "--out", "-o", "--graph", "-g", envvar="INCIDENTKG_GRAPH",
+                                       help="The built graph folder (default: ./graph)."),
+    force: bool = typer.Option(False, "--force", help="Make it again even when it is up to date."),
+) -> None:
+    """Make the embedded Cypher (Ladybug) copy of a build made with --no-ladybug (or stale), with progress.
+
+    Holds the build's lock meanwhile (waiting for a build into the same folder to end); a copy already up to date is kept unless --force.
+    """
+    import time
+
+    from .queries.ladybug import ensure_ladybug, is_current
+    from .core.graph import graph_dir
+
+    try:
+        folder = graph_dir(out)
+        if not force and is_current(folder):
+            out_console.print(f"{folder}: the embedded Cypher (Ladybug) copy is up to date")
+            return
+        started = time.perf_counter()
+        with _progress() as progress:
+            task = progress.add_task("ladybug", total=None)
+
+            def step(description: str, done: int, total: int) -> None:
+                progress.update(task, description=description, completed=done, total=total or None)
+
+            path = ensure_ladybug(folder, step, force=True)
+    except IncidentKGError as error:
+        _fail(error)
+    out_console.print(f"Made {path} in {time.perf_counter() - started:.1f} s")
 
 
 # ---------------------------------------------------------------- queries
@@ -731,7 +763,7 @@ def ingest(
     ),
     out: Optional[Path] = typer.Option(None, "--out", "-o", envvar="INCIDENTKG_GRAPH", help="Output folder (default: ./graph)."),
     ladybug: bool = typer.Option(
-        True, "--ladybug/--no-ladybug", help="Also make the embedded Cypher (Ladybug) database; otherwise it is made on first use."
+        True, "--ladybug/--no-ladybug", help="Also make the embedded Cypher (Ladybug) database (default); with --no-ladybug, `incidentkg cypher-index` makes it later, or the first Cypher query does (saying so)."
     ),
     notes_file: Optional[Path] = typer.Option(
         None, "--notes", help="Write every import note (oddities kept, not rejected) to this file, one a line."

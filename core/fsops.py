@@ -126,16 +126,17 @@ def recover(out: Path, is_build: Callable[[Path], bool], note: Callable[[str], N
 
 
 @contextlib.contextmanager
-def locked(out: Path) -> Iterator[None]:
+def locked(out: Path, wait: bool = False) -> Iterator[None]:
     """Hold the lock file `.NAME.lock` beside `out` for one build; a second build into `out` while it is held
     is refused (UsageError, exit 2) rather than left to wait. The kernel drops the lock when its holder dies;
     the holder removes the file when it is done, so it takes the lock only if the file it locked is still the
-    one at the path (else a build that opened it just before the removal would hold a lock nobody sees)."""
+    one at the path (else a build that opened it just before the removal would hold a lock nobody sees).
+    With `wait`, a held lock is waited for instead (for work that a running build may be doing already)."""
     lock = out.with_name(f".{out.name}.lock")
     while True:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
             os.close(fd)

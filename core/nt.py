@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import lru_cache
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD_NS + "string"
@@ -71,7 +71,8 @@ def read_literal(nt: str) -> tuple[str, str, str | None]:
     return lexical, XSD_STRING, None
 
 
-parse_literal = cache(read_literal)  # for checks that meet the same literals over and over
+# For checks that meet the same literals over and over; bounded, as a large build meets millions once each.
+parse_literal = lru_cache(maxsize=1 << 18)(read_literal)
 
 
 def is_literal(nt: str) -> bool:

@@ -16,6 +16,13 @@ IMPORTERS = Registry("format", {
 })
 
 # Each exporter's write(out: Path | None, graph_dir: Path | None); out None writes to standard output.
+# Each entry is a class with `name` and `extract(source, world, incident) -> extract.model.Extraction`; named
+# here beside the other registries so that the CLI can list them without loading the extract package.
+EXTRACTORS = Registry("extractor", {
+    "rules": Plugin("incidentkg.ingest.extract.rules", "RuleExtractor",
+                    "rules over spaCy's blank tokenizers, offline, no model"),
+})
+
 EXPORTERS = Registry("export format", {
     "ttl": Plugin("incidentkg.ingest.export", "ttl", "Turtle, the build's graph.ttl"),
     "nt": Plugin("incidentkg.ingest.export", "nt", "sorted N-Triples, the build's graph.nt"),
@@ -25,4 +32,4 @@ EXPORTERS = Registry("export format", {
     "ftm": Plugin("incidentkg.ingest.ftm", "write_stream", "FollowTheMoney entities, JSON lines"),
 })
 
-__all__ = ["EXPORTERS", "IMPORTERS"]
+__all__ = ["EXPORTERS", "EXTRACTORS", "IMPORTERS"]

@@ -25,10 +25,10 @@ from ..core.namespaces import ID, IKG, ONTOLOGY_IRI
 from ..core.nt import RDF_TYPE, nt_iri, to_bytes
 from ..core.runtime import Progress, paused_gc
 from ..ontology import ONTOLOGY_FILE, VOCABULARY_FILE, load
-from ..ontology.rules import displayed, entailed, jsonld_context
+from ..ontology.rules import Display, Entailment, jsonld_context
 from ..ontology.shacl import COMPILED_ABOVE_RECORDS, sparql_violations, validate
 from . import bulk
-from .case import Record, case_files, read_cases, to_ntriples
+from .case import Converter, Record, case_files, read_cases
 
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -79,16 +79,21 @@ def build(
         return _build(inputs, out, records, progress, fast, finish)
 
 
+# Records per chunk of a streaming build: each chunk is converted, validated, entailed, loaded and written on
+# its own, so a build holds one chunk's triples at a time (the bundled case is a single chunk).
+CHUNK_RECORDS = 25_000
+
+
 def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
     started = time.perf_counter()
-    timings: dict[str, float] = {}
+    timings: dict[str, float] = dict.fromkeys(("read", "convert", "validate", "infer", "export", "store"), 0.0)
     step = progress or (lambda *_: None)
     inputs = list(inputs) if inputs else ([] if records is not None else [bundled_case()])
     total = 7
 
     def mark(name: str, t0: float) -> float:
         now = time.perf_counter()
-        timings[name] = now - t0
+        timings[name] += now - t0
         return now
 
     t = time.perf_counter()
@@ -99,52 +104,77 @@ def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
     t = mark("read", t)
 
     tmp = fsops.make_temp(out)
-    loader = None
+    loader = exports = None
     # Millions of tuples and strings and no cycles: the collector's full passes would rescan them all.
     with paused_gc():
         try:
-            # Filling the on-disk store is the slowest step: Oxigraph loads the asserted triples in the background,
-            # as they are made, while Python validates them and writes the exports; the SPARQL-based constraints
-            # then run on the loaded store, and the entailed triples follow once everything has passed.
+            # Filling the on-disk store is the slowest step: Oxigraph loads each validated chunk in the background
+            # while Python converts, validates and writes the next; the SPARQL-based constraints then run on the
+            # loaded store.
             store = ox.Store(str(tmp / STORE_DIR))
             loader = bulk.Loader(store)
-            step("converting to RDF", 1, total)
-            asserted = to_ntriples(all_records, flush=loader.add)
-            t = mark("convert", t)
-
-            step("validating with SHACL", 2, total)
+            exports = bulk.Exports(tmp, EXPORTS, jsonld_context(), CONTEXT_FILE)
+            converter = Converter(all_records)
             fast = len(all_records) > COMPILED_ABOVE_RECORDS if fast is None else fast
-            # The compiled validator's SPARQL-based constraints wait for the store (below).
-            violations = validate(asserted, compiled=fast, sparql=False)
-            if violations:
-                raise _violation_error(violations[0], all_records, len(violations))
-            t = mark("validate", t)
-
-            step("inferring", 3, total)
-            inferred = entailed(asserted) + displayed(asserted)
-            triples = asserted + inferred
-            del asserted
-            triples.sort()
-            t = mark("infer", t)
-
+            entailment, display = Entailment(), Display()
+            tally = _Tally()
+            closing: list[tuple[str, str, str]] = []
+            inferred = 0
+            # pyshacl sees one graph: it cannot be told the types of nodes outside a chunk
+            size = CHUNK_RECORDS if fast else len(all_records)
+            chunks = range(0, len(all_records), size)
+            for number, first in enumerate(chunks, start=1):
+                chunk = all_records[first:first + size]
+                step(f"converting, validating and writing records {first + 1}-{first + len(chunk)}",
+                     number, len(chunks))
+                asserted = converter.convert(chunk)
+                t = mark("convert", t)
+                # The compiled validator's SPARQL-based constraints wait for the store (below).
+                violations = validate(asserted, compiled=fast, sparql=False, outside=converter.asserted_types)
+                if violations:
+                    raise _violation_error(violations[0], all_records, len(violations))
+                t = mark("validate", t)
+                derived = _derive(asserted, entailment, display)
+                inferred += len(derived)
+                triples = asserted + derived
+                del asserted, derived
+                triples.sort()
+                t = mark("infer", t)
+                # One serialisation per chunk, for the store and the sorted run alike.
+                data = to_bytes(triples)
+                loader.load(data)
+                tally.add(triples)
+                exports.add(triples, data)
+                del triples, data
+                t = mark("export", t)
+            closing = entailment.closing() + display.closing()  # what only every chunk together gives
+            inferred += len(closing)
+            tally.add(closing)
+            loader.load(to_bytes(closing))
+            for path in (ONTOLOGY_FILE, VOCABULARY_FILE):  # the ontology and its vocabularies, their own named graph
+                loader.load_graph(path, str(ONTOLOGY_IRI))
             step("writing exports", 4, total)
-            bulk.write_exports(triples, tmp, EXPORTS, jsonld_context(), CONTEXT_FILE)
-            classes, contradictions, disputed = _summarise(triples)
+            exports.finish(closing)
             t = mark("export", t)
 
             step("completing the store", 5, total)
             loader.finish()
-            if fast:  # pyshacl ran the SPARQL-based constraints itself; these need the asserted triples alone
+            # pyshacl ran the SPARQL-based constraints itself. These select DISTINCT focus nodes and values of
+            # asserted properties in the default graph: the entailed types and edges beside them change nothing.
+            # (No optimize() of the store: on a large build it costs seconds and speeds up no saved query.)
+            if fast:
                 violations = sparql_violations(store)
                 if violations:
                     raise _violation_error(violations[0], all_records, len(violations))
-            _complete_store(store, to_bytes(inferred))
             t = mark("store", t)
+            exports.wait()
+            t = mark("export", t)
 
+            classes, contradictions, disputed = tally.result()
             summary = BuildSummary(
                 out=out,
-                triples=len(triples),
-                inferred=len(inferred),
+                triples=exports.count,
+                inferred=inferred,
                 classes=classes,
                 contradictions=contradictions,
                 disputed_quantities=disputed,
@@ -162,6 +192,9 @@ def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
         except BaseException:
             if loader is not None:
                 loader.cancel()
+            if exports is not None:
+                exports.cancel()
+            store = loader = None  # closes the store first: closing writes to its folder
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     summary.seconds = time.perf_counter() - started
@@ -169,53 +202,71 @@ def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
     return summary
 
 
-def _complete_store(store: ox.Store, inferred: bytes) -> None:
-    """Add the entailed triples and the ontology (as its own named graph) to the store. (No optimize(): on a
-    large build it costs seconds and measurably speeds up no saved query.)"""
-    if inferred:
-        store.bulk_load(inferred, format=ox.RdfFormat.N_TRIPLES)
-    for path in (ONTOLOGY_FILE, VOCABULARY_FILE):  # the vocabularies beside it: labels of categories, roles, ...
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_IRI)))
+def _derive(asserted: list[tuple[str, str, str]], entailment: Entailment,
+            display: Display) -> list[tuple[str, str, str]]:
+    """Every triple a build adds to one chunk's asserted triples: the one place where derived triples are made
+    (what the ontology entails of the chunk alone, and its records' display values; `entailment` and `display`
+    keep what needs the whole graph)."""
+    return entailment.chunk(asserted) + display.chunk(asserted)
 
 
-def _summarise(triples: list[tuple[str, str, str]]) -> tuple[dict[str, int], int, int]:
-    """Records per top class, contradicting claim pairs, and disputed figures: groups of (incident, category,
-    party or party scope) where more than one statement that no other revises gives more than one distinct value,
-    as the saved query disputed_quantities defines them (a test holds the two equal). Counted here from the triples: the same
-    question on the fresh on-disk store takes seconds on a large build."""
-    onto = load()
-    tops = {nt_iri(str(onto.classes[name].iri)): name for name in onto.top_classes()}
-    classes = dict.fromkeys(tops.values(), 0)
-    contradicts = nt_iri(str(IKG.contradicts))
-    wanted = {nt_iri(str(IKG[name])): name
-              for name in ("incident", "quantity", "category", "value", "party", "partyScope", "revises")}
-    by: dict[str, dict[str, list[str]]] = {name: {} for name in wanted.values()}
-    pairs = 0
-    for s, p, o in triples:
-        if p == RDF_TYPE:
-            if o in tops:
-                classes[tops[o]] += 1
-        elif p == contradicts:
-            pairs += s < o
-        elif p in wanted:
-            by[wanted[p]].setdefault(s, []).append(o)
-    groups: dict[tuple, tuple[set, set]] = {}
-    revised = {old for olds in by["revises"].values() for old in olds}  # superseded: a revision, not a dispute
-    for statement, incidents in by["incident"].items():
-        if statement in revised:
-            continue
-        for quantity in by["quantity"].get(statement, ()):
-            # a count without a party is grouped by its scope (all, not-stated), as the saved query does
-            parties = by["party"].get(quantity) or by["partyScope"].get(quantity) or ['"not-stated"']
-            for category in by["category"].get(quantity, ()):
-                for value in by["value"].get(quantity, ()):
-                    for party in parties:
-                        for incident in incidents:
-                            found = groups.setdefault((incident, category, party), (set(), set()))
-                            found[0].add(statement)
-                            found[1].add(value)
-    disputed = sum(1 for statements, values in groups.values() if len(statements) > 1 and len(values) > 1)
-    return classes, pairs, disputed
+class _Tally:
+    """Records per top class, contradicting claim pairs, and disputed figures, counted from a build's triples a
+    chunk at a time (the same questions on the fresh on-disk store take seconds on a large build). Disputed
+    figures are groups of (incident, category, party) where more than one statement gives more than one
+    distinct value, as the saved query disputed_quantities defines them (a test holds the two equal): a count
+    without a party grouped by its scope, and a statement that another revises left out; a statement's quantities
+    are inline records, so they are in its chunk, but the statement revising it may come in any chunk. Per group
+    the first statement and value are kept, and the others only when there are others."""
+
+    def __init__(self) -> None:
+        onto = load()
+        self._tops = {nt_iri(str(onto.classes[name].iri)): name for name in onto.top_classes()}
+        self.classes = dict.fromkeys(self._tops.values(), 0)
+        self._contradicts = nt_iri(str(IKG.contradicts))
+        self._wanted = {nt_iri(str(IKG[name])): name for name in ("incident", "quantity", "category", "value", "party",
+                                                                   "partyScope", "revises")}
+        self.pairs = 0
+        self._groups: dict[tuple, list] = {}  # group -> [first statement, first value, the other (statement, value)s]
+        self._revised: set[str] = set()
+
+    def add(self, triples: list[tuple[str, str, str]]) -> None:
+        tops, classes, contradicts, wanted = self._tops, self.classes, self._contradicts, self._wanted
+        by: dict[str, dict[str, list[str]]] = {name: {} for name in wanted.values()}
+        for s, p, o in triples:
+            if p == RDF_TYPE:
+                if o in tops:
+                    classes[tops[o]] += 1
+            elif p == contradicts:
+                self.pairs += s < o
+            elif p in wanted:
+                by[wanted[p]].setdefault(s, []).append(o)
+        groups = self._groups
+        for olds in by["revises"].values():
+            self._revised.update(olds)
+        for statement, incidents in by["incident"].items():
+            for quantity in by["quantity"].get(statement, ()):
+                parties = by["party"].get(quantity) or by["partyScope"].get(quantity) or ['"not-stated"']
+                for category in by["category"].get(quantity, ()):
+                    for value in by["value"].get(quantity, ()):
+                        for party in parties:
+                            for incident in incidents:
+                                found = groups.get((incident, category, party))
+                                if found is None:
+                                    groups[(incident, category, party)] = [statement, value, None]
+                                elif (statement, value) != (found[0], found[1]):
+                                    if found[2] is None:
+                                        found[2] = []
+                                    found[2].append((statement, value))
+
+    def result(self) -> tuple[dict[str, int], int, int]:
+        revised, disputed = self._revised, 0
+        for first, value, others in self._groups.values():
+            if others is None:
+                continue
+            kept = [(s, v) for s, v in [(first, value), *others] if s not in revised]
+            disputed += len({s for s, _ in kept}) > 1 and len({v for _, v in kept}) > 1
+        return self.classes, self.pairs, disputed
 
 
 def _manifest(summary: BuildSummary, inputs: list[Path]) -> dict:

@@ -39,7 +39,8 @@ META_KEYS = {"case", "title", "description", "extraction"}  # `extraction`: a dr
 REVIEW_KEY, PROPOSAL_KEY, ACCEPTED = "review", "proposal", "accepted"
 
 
-@dataclass
+# Slotted: a large import holds millions of records and origins, and a __dict__ each would be a third of them.
+@dataclass(slots=True)
 class Origin:
     """Where a record came from, for error messages: file, line, and the line of each field."""
 
@@ -53,19 +54,20 @@ class Origin:
         return InputError(self.file, line, self.label, field_name, message)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     cls: str  # ontology class local name
     id: str
     fields: dict[str, Any]
     origin: Origin
+    _iri: tuple[str, URIRef] | None = field(default=None, repr=False, compare=False)
 
     @property
     def iri(self) -> URIRef:
         # Memoised: referenced once per incoming edge, and ID[...] builds a new URIRef every time.
-        cached = self.__dict__.get("_iri")
+        cached = self._iri
         if cached is None or cached[0] != self.id:
-            cached = self.__dict__["_iri"] = (self.id, ID[self.id])
+            cached = self._iri = (self.id, ID[self.id])
         return cached[1]
 
 
@@ -399,6 +401,39 @@ class _Converter:
         if literal is None:
             literal = cache[value] = nt_literal(_lexical(value, prop, record, key), str(prop.range))
         return [literal]
+
+
+class Converter(_Converter):
+    """Records → triples a chunk at a time, for a build that streams: every record is known (ids, classes) from
+    the start, so references are checked whichever chunk their target is in, and only one chunk's triples are
+    held. A record's triples, its inline children's included, all come out in the chunk of that record."""
+
+    def __init__(self, records: list[Record], onto: Ontology | None = None) -> None:
+        super().__init__(records, onto or load())
+
+    def convert(self, records: Iterable[Record]) -> list[tuple[str, str, str]]:
+        """The distinct triples of `records` (a slice of those given at construction), in first-seen order."""
+        self.out = {}
+        # Memos of the ids and texts met lately: all of them would be a string per record or quote.
+        if len(self.iris) > 200_000:
+            self.iris = {}
+        if len(self.texts) > 200_000:
+            self.texts = {}
+        for record in records:
+            self.record(record)
+        out, self.out = list(self.out), {}
+        return out
+
+    def asserted_types(self, node: str) -> tuple[str, ...]:
+        """The asserted class (N-Triples) of a record's IRI (N-Triples), whichever chunk it is in; () for
+        anything else. What the validator of one chunk needs to check `sh:class` on references out of it."""
+        if node.startswith(self.id_prefix) and node.endswith(">"):
+            record = self.known.get(node[len(self.id_prefix):-1])
+            if record is not None:
+                return (self.classes[record.cls],)
+        return ()
+
+    id_prefix = f"<{ID}"
 
 
 def to_ntriples(records: list[Record], flush: Callable[[list[tuple[str, str, str]]], None] | None = None,

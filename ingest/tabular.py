@@ -183,9 +183,11 @@ def read_csv(
     *,
     optional: frozenset[str] = frozenset(),
     progress: Callable[[int], None] | None = None,
+    select: frozenset[str] | None = None,
 ) -> Iterator[Row]:
     """Rows of a CSV file whose header must name exactly `columns` (any order; those in `optional` may be
-    missing). Cells are parsed by their column's parser; an empty cell is None."""
+    missing). Cells are parsed by their column's parser; an empty cell is None. With `select`, only those
+    columns are parsed and given (a quick first pass over a large file)."""
     name = str(path)
     content = _decode(path)
     lines = content.splitlines(keepends=True)
@@ -209,6 +211,7 @@ def read_csv(
             raise InputError(name, 1, "header", h, "column appears twice")
         seen.add(h)
     parsers = [(h, columns[h]) for h in header]
+    picked = None if select is None else [i for i, h in enumerate(header) if h in select]
     width = len(header)
     start = reader.line_num + 1
     number = rows = 0
@@ -228,7 +231,8 @@ def read_csv(
             what = "truncated row" if len(cells) < width else "too many fields"
             raise InputError(name, line, f"row {number}", None, f"{what}: expected {width} fields, got {len(cells)}")
         values: dict[str, Any] = {}
-        for (column, spec), cell in zip(parsers, cells):
+        pairs = zip(parsers, cells) if picked is None else ((parsers[i], cells[i]) for i in picked)
+        for (column, spec), cell in pairs:
             cell = cell.strip()
             if not cell:
                 if spec.required:

@@ -167,23 +167,24 @@ def source_entries(row: Row) -> list[tuple[str, str, str | None]]:
 def read(path: Path, *, published: str | None = None, progress: Progress = None, warn: Warn = None) -> list[Record]:
     """Records for every event of a GED CSV file. `published` overrides the assumed GED release date;
     `warn` receives one line per oddity kept as a note rather than rejected."""
-    rows = list(read_csv(Path(path), COLUMNS, progress=progress))
     out = Records()
     if published:
         release, how = date(published), "Release date as given at import."
     else:
-        # GED version YY.1, covering events up to the year before, is released in June of year YY.
-        last = max((r["date_start"] for r in rows), default="2000-01-01")[:4]
+        # GED version YY.1, covering events up to the year before, is released in June of year YY. A first
+        # pass reads the dates alone: holding every parsed row instead would cost more than their records.
+        dates = (r["date_start"] for r in read_csv(Path(path), COLUMNS, select=frozenset({"date_start"})))
+        last = max(dates, default="2000-01-01")[:4]
         release = f"{int(last) + 1}-06-01"
         how = (f"The file does not state its GED version; events run to {last}, so the release of June "
                f"{int(last) + 1} is assumed.")
-    if not rows:
-        return []
-    ucdp, _ = dataset_source(
-        out, PREFIX, rows[0].origin("dataset"), {"name": "Uppsala Conflict Data Program", "abbreviation": "UCDP"},
-        {"title": "UCDP Georeferenced Event Dataset (GED)", "published": release, "language": "en",
-         "url": DATASET_URL, "description": f"The GED file imported from {Path(path).name}. {how}"})
-    for row in rows:
+    ucdp = None
+    for row in read_csv(Path(path), COLUMNS, progress=progress):
+        if ucdp is None:
+            ucdp, _ = dataset_source(
+                out, PREFIX, row.origin("dataset"), {"name": "Uppsala Conflict Data Program", "abbreviation": "UCDP"},
+                {"title": "UCDP Georeferenced Event Dataset (GED)", "published": release, "language": "en",
+                 "url": DATASET_URL, "description": f"The GED file imported from {Path(path).name}. {how}"})
         _event(row, out, ucdp, release, warn)
     return out.list()
 

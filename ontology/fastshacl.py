@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -53,7 +53,11 @@ class Data:
     """Distinct asserted triples grouped by predicate, then subject. Checks run a constraint over all focus
     nodes at once with set operations."""
 
-    def __init__(self, triples: Iterable[tuple[str, str, str]]) -> None:
+    def __init__(self, triples: Iterable[tuple[str, str, str]],
+                 outside: Callable[[str], Iterable[str]] | None = None) -> None:
+        """`outside(node)` gives the asserted types of a node whose triples are not among `triples` (a build
+        validating one chunk at a time: a reference may point into another chunk); none by default."""
+        self.outside = outside or (lambda node: ())
         by_pred: defaultdict[str, dict[str, list[str]]] = defaultdict(dict)  # predicate -> subject -> objects
         multi: defaultdict[str, set[str]] = defaultdict(set)  # predicate -> subjects with several objects
         count = 0
@@ -222,7 +226,8 @@ class Compiled:
     # -------------------------------------------------------------- checking
 
     def is_a(self, data: Data, node: str, cls: str) -> bool:
-        return any(cls in self.ancestors.get(t, (t,)) for t in data.types.get(node, ()))
+        types = data.types.get(node) or data.outside(node)
+        return any(cls in self.ancestors.get(t, (t,)) for t in types)
 
     def validate(self, data: Data) -> list[Violation]:
         """Violations of every constraint checked in Python (all but the SPARQL-based ones)."""
@@ -447,12 +452,14 @@ def _compiled(shapes: Graph, dated: frozenset) -> Compiled:
     return Compiled(shapes, dated)
 
 
-def validate(triples: Iterable[tuple[str, str, str]], store=None) -> list[Violation]:
+def validate(triples: Iterable[tuple[str, str, str]], store=None,
+             outside: Callable[[str], Iterable[str]] | None = None) -> list[Violation]:
     """Violations of the shapes by distinct N-Triples-string triples; SPARQL-based constraints run on `store` (an
-    Oxigraph store holding the same triples) when it is given."""
+    Oxigraph store holding the same triples) when it is given. The triples may be one chunk of a graph, every
+    subject with all its triples: `outside` gives the asserted types of nodes in other chunks (see Data)."""
     shapes = compiled()
     with paused_gc():
-        data = triples if isinstance(triples, Data) else Data(triples)
+        data = triples if isinstance(triples, Data) else Data(triples, outside)
         found = shapes.validate(data)
     if store is not None:
         found.extend(shapes.sparql_violations(store))

@@ -40,7 +40,8 @@ from typing import Any, Iterable
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
-from ..core.graph import open_store
+from ..core.graph import EXPORTS, Term, graph_dir
+from ..core.nt import read_literal
 from ..core.namespaces import ID, SH, local_name
 from . import Ontology, load
 from .display import in_language, preferred_value
@@ -206,17 +207,32 @@ def _language(literal) -> str:
     return (lang or "").lower()
 
 
+_templates: dict[str, tuple[GraphModel, dict[str, None], frozenset[str]]] = {}
+
+
+def _row_template(cls: str) -> tuple[dict[str, None], frozenset[str]]:
+    """A class's empty row (every column of its label, None) and its column names: made once per class and
+    model (a reloaded ontology makes a new model)."""
+    graph = model()
+    found = _templates.get(cls)
+    if found is None or found[0] is not graph:
+        label = graph.labels[graph.label_of(cls)]
+        found = _templates[cls] = (graph, {c.name: None for c in label.columns},
+                                   frozenset(c.name for c in label.columns))
+    return found[1], found[2]
+
+
 def node_properties(cls: str, values: dict[str, list], record_id: str, iri: str) -> dict[str, Any]:
     """The full property row of one node: every column of its label, None where the record has no value.
     `values` maps datatype property names to their literals."""
     graph = model()
     onto = load()
-    label = graph.labels[graph.label_of(cls)]
-    row: dict[str, Any] = {c.name: None for c in label.columns}
+    empty, names = _row_template(cls)
+    row: dict[str, Any] = dict(empty)
     row.update(id=record_id, iri=iri, kind=cls)
     for prop_name, literals in values.items():
         prop = onto.properties[prop_name]
-        if label.column(prop_name) is None:
+        if prop_name not in names:
             continue  # not a property of this label (only possible with data that skipped validation)
         if prop.range in TEXT_RANGES:
             tagged = sorted((str(getattr(lit, "value", lit)), _language(lit)) for lit in literals)
@@ -269,6 +285,43 @@ class PropertyGraph:
 
 def from_triples(triples: Iterable[tuple]) -> PropertyGraph:
     """Project (subject, predicate, object) triples - pyoxigraph or rdflib terms - of a built graph."""
+    def plain():
+        for s, p, o in triples:
+            target = _iri(o)
+            yield _iri(s), _iri(p), target, o if target is None else None
+    return _project(plain())
+
+
+def from_ntriples(path) -> PropertyGraph:
+    """Project a built graph's N-Triples export (what `from_store` projects, read as strings: several times
+    quicker than one Python object per term of the store)."""
+    terms: dict[str, Term] = {}  # objects repeat (categories, dates, outlets): one Term each
+
+    def plain():
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                # canonical lines: subject and predicate hold no space, the object runs to " .\n"
+                parts = line.split(" ", 2)
+                if len(parts) < 3:
+                    continue  # a blank line
+                s, p, o = parts
+                o = o[:-3] if o.endswith(" .\n") else o.rstrip("\n").removesuffix(" .")
+                p = p[1:-1]
+                subject = s[1:-1] if s.startswith("<") else None
+                if o.startswith("<"):
+                    yield subject, p, o[1:-1], None
+                elif o.startswith('"'):
+                    term = terms.get(o)
+                    if term is None:
+                        lexical, _, language = read_literal(o)
+                        term = terms[o] = Term(lexical, language)
+                    yield subject, p, None, term
+    return _project(plain())
+
+
+def _project(triples: Iterable[tuple[str | None, str | None, str | None, Any]]) -> PropertyGraph:
+    """Project (subject IRI, predicate IRI, object IRI or None, literal or None) rows, None for a blank node:
+    the one projection both readers share."""
     onto = load()
     graph = model()
     by_iri = {str(c.iri): c.name for c in onto.classes.values()}
@@ -277,12 +330,11 @@ def from_triples(triples: Iterable[tuple]) -> PropertyGraph:
     types: dict[str, set[str]] = defaultdict(set)
     values: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     links: list[tuple[str, str, str]] = []
-    for s, p, o in triples:
-        subject, predicate = _iri(s), _iri(p)
+    for subject, predicate, target, literal in triples:
         if subject is None or not subject.startswith(id_ns):
             continue
         if predicate == rdf_type:
-            cls = by_iri.get(_iri(o) or "")
+            cls = by_iri.get(target or "")
             if cls:
                 types[subject].add(cls)
             continue
@@ -290,33 +342,47 @@ def from_triples(triples: Iterable[tuple]) -> PropertyGraph:
         if prop is None:
             continue
         if prop.is_object:
-            target = _iri(o)
             if target is not None and target.startswith(id_ns):
                 links.append((subject, prop.name, target))
-        else:
-            values[subject][prop.name].append(o)
+        elif literal is not None:
+            values[subject][prop.name].append(literal)
 
-    kinds = {iri: onto.most_specific(classes) for iri, classes in types.items()}
+    kinds: dict[str, str] = {}
+    most_specific: dict[frozenset, str] = {}  # a few distinct sets of classes among many nodes
+    for iri, classes in types.items():
+        key = frozenset(classes)
+        cls = most_specific.get(key)
+        if cls is None:
+            cls = most_specific[key] = onto.most_specific(classes)
+        kinds[iri] = cls
+    del types
     node_batches: dict[str, NodeBatch] = {}
+    cut = len(id_ns)
     for iri in sorted(kinds):
         cls = kinds[iri]
         batch = node_batches.get(cls)
         if batch is None:
             batch = node_batches[cls] = NodeBatch(graph.label_of(cls), graph.neo4j_labels(cls))
-        batch.rows.append(node_properties(cls, values.get(iri, {}), iri[len(id_ns):], iri))
+        batch.rows.append(node_properties(cls, values.pop(iri, {}), iri[cut:], iri))
+    del values
 
     rel_batches: dict[tuple[str, str, str], RelBatch] = {}
+    rels: dict[str, RelType] = {}
+    labels = {cls: graph.label_of(cls) for cls in set(kinds.values())}
     for subject, prop_name, target in sorted(set(links)):
-        if subject not in kinds or target not in kinds:
+        source_kind, target_kind = kinds.get(subject), kinds.get(target)
+        if source_kind is None or target_kind is None:
             continue  # an end that is no typed record has no node
-        rel = graph.rel_for(prop_name)
-        key = (rel.name, graph.label_of(kinds[subject]), graph.label_of(kinds[target]))
-        if key[1:] not in rel.pairs:
-            continue  # outside the ontology's domain/range (only possible with data that skipped validation)
+        rel = rels.get(prop_name)
+        if rel is None:
+            rel = rels[prop_name] = graph.rel_for(prop_name)
+        key = (rel.name, labels[source_kind], labels[target_kind])
         batch = rel_batches.get(key)
         if batch is None:
+            if key[1:] not in rel.pairs:
+                continue  # outside the ontology's domain/range (only possible with data that skipped validation)
             batch = rel_batches[key] = RelBatch(*key)
-        batch.rows.append((subject[len(id_ns):], target[len(id_ns):]))
+        batch.rows.append((subject[cut:], target[cut:]))
     return PropertyGraph(list(node_batches.values()), list(rel_batches.values()))
 
 
@@ -337,7 +403,8 @@ def from_store(store) -> PropertyGraph:
 
 
 def from_build(folder=None) -> PropertyGraph:
-    return from_store(open_store(folder))
+    """Project a build: its N-Triples export holds exactly its store's default graph."""
+    return from_ntriples(graph_dir(folder) / EXPORTS["nt"])
 
 
 # ---------------------------------------------------------------- documentation
@@ -381,6 +448,7 @@ __all__ = [
     "RelBatch",
     "RelType",
     "from_build",
+    "from_ntriples",
     "from_store",
     "from_triples",
     "mapping_rows",

@@ -10,7 +10,7 @@ Both report `ikgs:notInFuture` as a date bound set to today, with the same messa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
@@ -25,13 +25,16 @@ COMPILED_ABOVE_RECORDS = 2_000
 
 
 def validate(data: Graph | Iterable[tuple[str, str, str]], *, compiled: bool = False, store: ox.Store | None = None,
-             sparql: bool = True) -> list[Violation]:
+             sparql: bool = True, outside: Callable[[str], Iterable[str]] | None = None) -> list[Violation]:
     """Every violation of the shapes by `data` (an rdflib Graph, or distinct N-Triples-string triples), sorted by
     focus node, path and message.
 
     `compiled` picks the compiled validator over pyshacl. Its SPARQL-based constraints run on `store`, an
     Oxigraph store holding the same asserted triples (made in memory when none is given), or not at all with
-    `sparql=False`, for a caller that runs them later on its own store with `sparql_violations(store)`."""
+    `sparql=False`, for a caller that runs them later on its own store with `sparql_violations(store)`.
+
+    A large build validates one chunk at a time with the compiled validator: each chunk holds every triple of
+    its subjects, and `outside(node)` gives the asserted types of the nodes it references in other chunks."""
     if not compiled:
         graph = data if isinstance(data, Graph) else Graph().parse(data=to_bytes(data).decode("utf-8"), format="nt")
         return _pyshacl(graph)
@@ -42,7 +45,7 @@ def validate(data: Graph | Iterable[tuple[str, str, str]], *, compiled: bool = F
     if sparql and store is None:
         store = ox.Store()
         store.bulk_load(to_bytes(data), format=ox.RdfFormat.N_TRIPLES)
-    return fastshacl.validate(data, store if sparql else None)
+    return fastshacl.validate(data, store if sparql else None, outside)
 
 
 def sparql_violations(store: ox.Store) -> list[Violation]:

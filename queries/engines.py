@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterator
@@ -62,6 +63,8 @@ class LadybugEngine:
         try:
             self.db = _shared_database(ensure_ladybug(graph_dir))
         except PermissionError:  # a read-only build folder: keep the database in memory for this process
+            sys.stderr.write(f"note: {graph_dir or 'the build'}: read-only and without an embedded Cypher (Ladybug) "
+                             "copy, so one is made in memory for this query\n")
             self.shared = False
             self.db = ladybug.Database(":memory:")
             load_ladybug(ladybug.Connection(self.db), from_build(graph_dir))

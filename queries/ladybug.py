@@ -1,13 +1,17 @@
 """The embedded Ladybug database of a build: its schema generated from the property-graph projection, filled by
 COPY FROM Arrow tables, kept inside the build folder (<build>/ladybug) and rebuilt when the build or the schema
-changes. `incidentkg build` makes it in the build's temporary folder before publishing (`finish_build`); a Cypher
-query makes it on first use when it is missing or stale."""
+changes. `incidentkg build` makes it in the build's temporary folder before publishing (`finish_build`); after a
+`--no-ladybug` build, `incidentkg cypher-index` makes it, or else the first Cypher query does, saying so on stderr
+with its progress, never silently. Either takes the build's lock meanwhile."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
+import sys
+import time
 from pathlib import Path
 
 from ..core import fsops
@@ -52,7 +56,8 @@ def node_table(label: str, rows: list[dict], graph: GraphModel | None = None):
 
     graph = graph or model()
     columns = graph.labels[label].columns
-    return pa.table({c.name: pa.array([r.get(c.name) for r in rows], type=_arrow_type(c.type)) for c in columns})
+    schema = pa.schema([(c.name, _arrow_type(c.type)) for c in columns])
+    return pa.Table.from_pylist(rows, schema=schema)  # row dicts to columns in C++, not a Python loop per cell
 
 
 def copy_statements(pgraph: PropertyGraph) -> list[tuple[str, object]]:
@@ -99,26 +104,71 @@ def ladybug_path(graph_dir: Path) -> Path:
     return Path(graph_dir) / LADYBUG_DIR / LADYBUG_DB
 
 
-def ensure_ladybug(graph_dir: Path | None = None, progress: Progress | None = None, *, force: bool = False) -> Path:
-    """The Ladybug database of a build, made (atomically, beside the build's other files) when missing or stale.
-    `graph_dir` may be a build not yet published: its manifest must be written."""
+def ensure_ladybug(graph_dir: Path | None = None, progress: Progress | None = None, *, force: bool = False,
+                   lock: bool = True) -> Path:
+    """The Ladybug database of a build, made (atomically, beside the build's other files) when missing or stale,
+    or always with `force`. `graph_dir` may be a build not yet published (`lock=False`: its build holds the lock);
+    else the build's lock is taken while the copy is made (waiting for a build or a copy under way, then looking
+    again). Without `progress` (a query meeting a build without its copy) a line on stderr says it is being
+    made, with its progress there."""
+    graph_dir = build_dir(graph_dir)  # a clear error when there is no build
+    if not force and is_current(graph_dir):
+        return ladybug_path(graph_dir)
+    if not lock:
+        return _make(graph_dir, progress)
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(fsops.locked(graph_dir, wait=True))
+        except PermissionError:  # stays one, for callers that then keep the copy in memory
+            raise
+        except OSError as error:  # a read-only disk: the copy cannot be made either; name the build, not the lock
+            error.filename, error.filename2 = str(graph_dir), None
+            raise
+        if not force and is_current(graph_dir):  # made meanwhile by whoever held the lock
+            return ladybug_path(graph_dir)
+        if progress is not None:
+            return _make(graph_dir, progress)
+        started = time.perf_counter()
+        sys.stderr.write(f"note: {graph_dir}: making the embedded Cypher (Ladybug) copy of this build first, as it "
+                         "has none (`incidentkg cypher-index` makes it ahead)\n")
+        sys.stderr.flush()
+        path = _make(graph_dir, _stderr_progress)
+        _stderr_progress(f"ladybug: done in {time.perf_counter() - started:.1f} s", 1, 1, end=True)
+        return path
+
+
+def is_current(graph_dir: Path) -> bool:
+    """Whether a build has its Ladybug copy, made from this build with this schema and Ladybug version."""
+    try:
+        return json.loads((Path(graph_dir) / LADYBUG_DIR / STAMP).read_text(encoding="utf-8")) == _stamp(graph_dir)
+    except (OSError, ValueError):
+        return False
+
+
+def _stderr_progress(description: str, done: int, total: int, end: bool = False) -> None:
+    """Progress on stderr: one line rewritten in place on a terminal, else the last line only."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r\x1b[K{description} {done}/{total}" + ("\n" if end else ""))
+    elif end:
+        sys.stderr.write(description + "\n")
+    sys.stderr.flush()
+
+
+def _make(graph_dir: Path, progress: Progress | None) -> Path:
     import ladybug
 
-    graph_dir = build_dir(graph_dir)  # a clear error when there is no build
+    step = progress or (lambda *_: None)
     folder = graph_dir / LADYBUG_DIR
     stamp = _stamp(graph_dir)
-    try:
-        if not force and json.loads((folder / STAMP).read_text(encoding="utf-8")) == stamp:
-            return folder / LADYBUG_DB
-    except (OSError, ValueError):
-        pass
+    step("ladybug: projecting the graph", 0, 1)
     pgraph = from_build(graph_dir)
     tmp = fsops.make_temp(folder)
     try:
         # One checkpoint at the end instead of one per COPY: several times faster for ~60 small COPYs.
         db = ladybug.Database(str(tmp / LADYBUG_DB), auto_checkpoint=False)
         conn = ladybug.Connection(db)
-        load_ladybug(conn, pgraph, progress)
+        load_ladybug(conn, pgraph, step)
+        del pgraph
         conn.execute("CHECKPOINT")
         conn.close()
         db.close()
@@ -135,7 +185,7 @@ def finish_build(folder: Path, progress: Progress | None = None) -> None:
     A failure becomes one line (exit 2 when Ladybug cannot write, e.g. a full disk; else 1) and the build is
     not published, so the previous one stays."""
     try:
-        ensure_ladybug(folder, progress, force=True)
+        ensure_ladybug(folder, progress, force=True, lock=False)
     except IncidentKGError:
         raise
     except Exception as error:  # Ladybug and Arrow raise RuntimeError, OverflowError, ValueError...
@@ -147,5 +197,5 @@ def finish_build(folder: Path, progress: Progress | None = None) -> None:
                               f"previous one is kept: {type(error).__name__}: {detail}") from None
 
 
-__all__ = ["LADYBUG_DIR", "copy_statements", "ensure_ladybug", "finish_build", "ladybug_path", "ladybug_schema",
-           "load_ladybug", "node_table"]
+__all__ = ["LADYBUG_DIR", "copy_statements", "ensure_ladybug", "finish_build", "is_current", "ladybug_path",
+           "ladybug_schema", "load_ladybug", "node_table"]

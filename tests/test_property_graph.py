@@ -347,6 +347,37 @@ def test_ladybug_cache_is_made_once_and_rebuilt_when_stale(tmp_path):
         engine.close()
 
 
+def test_cypher_index_makes_the_copy_of_a_no_ladybug_build_once(tmp_path):
+    out = tmp_path / "g"
+    assert runner.invoke(app, ["build", str(CASE), "--out", str(out), "--no-ladybug"]).exit_code == 0
+    made = runner.invoke(app, ["cypher-index", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    assert "Made" in made.stdout and (out / "ladybug" / "graph.lbug").exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")], "lock and temporary folders gone"
+    again = runner.invoke(app, ["cypher-index", "-g", str(out)])
+    assert again.exit_code == 0 and "up to date" in again.stdout
+    missing = runner.invoke(app, ["cypher-index", "--out", str(tmp_path / "none")])
+    assert missing.exit_code == 3 and "no built graph" in missing.output
+
+
+def test_the_first_cypher_query_waits_for_the_build_lock(tmp_path):
+    # A build (or another first query) holding the lock is making the copy: the query waits, then looks again.
+    import threading
+
+    from incidentkg.core import fsops
+
+    out = tmp_path / "g"
+    build([CASE], out)
+    assert not (out / "ladybug").exists()
+    released = threading.Event()
+    with fsops.locked(out):
+        waiting = threading.Thread(target=lambda: (ensure_ladybug(out), released.set()))
+        waiting.start()
+        assert not released.wait(1.0), "it waits while the lock is held"
+    waiting.join(120)
+    assert released.is_set() and (out / "ladybug" / "graph.lbug").exists()
+
+
 def test_cli_build_makes_the_ladybug_database_and_query_run_uses_it(tmp_path):
     out = tmp_path / "g"
     result = runner.invoke(app, ["build", str(CASE), "--out", str(out)])
@@ -360,9 +391,12 @@ def test_cli_build_makes_the_ladybug_database_and_query_run_uses_it(tmp_path):
     sparql = runner.invoke(app, timeline, env=env)
     ladybug = runner.invoke(app, timeline + ["--engine", "cypher"], env=env)
     assert sparql.exit_code == 0 and ladybug.exit_code == 0, ladybug.output
-    assert (lazy / "ladybug" / "graph.lbug").exists()  # made on first use
+    assert (lazy / "ladybug" / "graph.lbug").exists()  # made on first use, and saying so
+    assert "making the embedded Cypher (Ladybug) copy" in ladybug.stderr and "ladybug: done in" in ladybug.stderr
+    again = runner.invoke(app, timeline + ["--engine", "cypher"], env=env)
+    assert again.exit_code == 0 and again.stderr == ""  # made once
     key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
-    assert sorted(map(key, json.loads(ladybug.output))) == sorted(map(key, json.loads(sparql.output)))
+    assert sorted(map(key, json.loads(ladybug.stdout))) == sorted(map(key, json.loads(sparql.stdout)))
     assert runner.invoke(app, timeline + ["--engine", "sparql", "--neo4j"]).exit_code == 2
     bad = runner.invoke(app, ["query", "run", "timeline", "-g", str(lazy), "--engine", "gremlin"])
     assert bad.exit_code == 2 and "unknown engine 'gremlin'" in bad.output

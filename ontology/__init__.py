@@ -105,6 +105,7 @@ class Ontology:
     schemes: dict[str, Scheme] = field(default_factory=dict)
 
     _ancestors: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _supers: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def ancestors(self, name: str) -> list[str]:
         """The class itself, then its ikg superclasses, nearest first (memoised: importers ask per value)."""
@@ -147,6 +148,17 @@ class Ontology:
 
     def sections(self) -> list[str]:
         return [c.section for c in self.classes.values() if c.section]
+
+    def super_properties(self, prop: str) -> list[str]:
+        """The ikg properties `prop` is declared a sub-property of (subOrganizationOf: withinOrganization)."""
+        found = self._supers.get(prop)
+        if found is None:
+            if prop not in self.properties:
+                return []
+            iri = self.properties[prop].iri
+            ikg = {p.iri: p.name for p in self.properties.values()}
+            found = self._supers[prop] = sorted(ikg[q] for q in self.graph.objects(iri, RDFS.subPropertyOf) if q in ikg)
+        return found
 
     def scheme_of(self, prop: str) -> Scheme | None:
         """The concept scheme a property's values come from (named by `ikgs:inScheme` in its shapes)."""

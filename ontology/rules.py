@@ -5,7 +5,7 @@ property needs no code."""
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, XSD
+from rdflib import RDF, XSD
 
 from ..core.namespaces import ID, IKG, PREFIXES
 from ..core.nt import RDF_TYPE, nt_iri, nt_literal, parse_literal
@@ -30,10 +30,8 @@ class Entailment:
                         if prop.symmetric or prop.transitive}
         self._edges: dict[str, set[tuple[str, str]]] = {p: set() for p in self._closed}
         # ikg super-properties (subOrganizationOf gives withinOrganization): each edge entails its super-edge
-        ikg = {prop.iri for prop in onto.properties.values()}
-        supers_of = {nt_iri(str(prop.iri)): [nt_iri(str(q)) for q in onto.graph.objects(prop.iri, RDFS.subPropertyOf)
-                                             if q in ikg] for prop in onto.properties.values()}
-        self._super_props = {p: qs for p, qs in supers_of.items() if qs}
+        self._super_props = {nt_iri(str(prop.iri)): [nt_iri(str(onto.properties[q].iri)) for q in supers]
+                             for prop in onto.properties.values() if (supers := onto.super_properties(prop.name))}
 
     def chunk(self, triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         """The superclass types `triples` entail and lack; their symmetric and transitive edges are kept."""

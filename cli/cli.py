@@ -699,6 +699,29 @@ def ontology_mapping(fmt: str = typer.Option("table", "--format", "-f", help="ta
     emit(columns, [dict(zip(columns, row)) for row in mapping_rows()], fmt)
 
 
+@ontology_app.command("docs")
+def ontology_docs(
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the reference into (created if missing)."),
+    case: Optional[list[Path]] = typer.Option(None, "--case", help="Case files or folders to take the YAML "
+                                              "examples from (default: the bundled case)."),
+) -> None:
+    """Write the ontology's HTML reference (pyLODE), one page per language (en/, es/) and an index, with a YAML
+    example per class taken from the case."""
+    from .ingest.build import bundled_case
+    from .ingest.case import read_cases, yaml_examples
+    from .ontology.docs import write_docs
+
+    try:
+        examples = yaml_examples(read_cases(case or [bundled_case()]))
+        written = write_docs(out, examples)
+    except IncidentKGError as error:
+        _fail(error)
+    except OSError as error:
+        _fail(PathError(str(out), error.strerror or str(error)))
+    for path in written:
+        out_console.print(str(path), highlight=False, markup=False)
+
+
 # ---------------------------------------------------------------- importers, resolution, exports
 
 SHOWN_NOTES = 10

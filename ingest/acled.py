@@ -186,4 +186,4 @@ def _event(row: Row, out: Records, acled: str, default_day: str) -> None:
     out.add("Statement", f"{PREFIX}/statement/{key}", {
         "speaker": acled, "reportedIn": record, "date": changed, "quote": {language_of(quote): quote},
         "stance": "asserts", "incident": incident,
-        "quantity": [{"category": "killed", "value": row["fatalities"]}]}, origin)
+        "quantity": [{"category": "killed", "partyScope": "all", "value": row["fatalities"]}]}, origin)

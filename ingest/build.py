@@ -24,7 +24,7 @@ from ..core.graph import CONTEXT_FILE, EXPORTS, MANIFEST, STORE_DIR, default_gra
 from ..core.namespaces import ID, IKG, ONTOLOGY_IRI
 from ..core.nt import RDF_TYPE, nt_iri, to_bytes
 from ..core.runtime import Progress, paused_gc
-from ..ontology import ONTOLOGY_FILE, load
+from ..ontology import ONTOLOGY_FILE, VOCABULARY_FILE, load
 from ..ontology.rules import Display, Entailment, jsonld_context
 from ..ontology.shacl import COMPILED_ABOVE_RECORDS, sparql_violations, validate
 from . import bulk
@@ -151,7 +151,8 @@ def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
             inferred += len(closing)
             tally.add(closing)
             loader.load(to_bytes(closing))
-            loader.load_graph(ONTOLOGY_FILE, str(ONTOLOGY_IRI))  # the ontology, as its own named graph
+            for path in (ONTOLOGY_FILE, VOCABULARY_FILE):  # the ontology and its vocabularies, their own named graph
+                loader.load_graph(path, str(ONTOLOGY_IRI))
             step("writing exports", 4, total)
             exports.finish(closing)
             t = mark("export", t)
@@ -213,18 +214,21 @@ class _Tally:
     """Records per top class, contradicting claim pairs, and disputed figures, counted from a build's triples a
     chunk at a time (the same questions on the fresh on-disk store take seconds on a large build). Disputed
     figures are groups of (incident, category, party) where more than one statement gives more than one
-    distinct value, as the saved query disputed_quantities defines them (a test holds the two equal); a
-    statement's quantities are inline records, so they are in its chunk. Per group only the first statement
-    and value are kept, and whether another one came."""
+    distinct value, as the saved query disputed_quantities defines them (a test holds the two equal): a count
+    without a party grouped by its scope, and a statement that another revises left out; a statement's quantities
+    are inline records, so they are in its chunk, but the statement revising it may come in any chunk. Per group
+    the first statement and value are kept, and the others only when there are others."""
 
     def __init__(self) -> None:
         onto = load()
         self._tops = {nt_iri(str(onto.classes[name].iri)): name for name in onto.top_classes()}
         self.classes = dict.fromkeys(self._tops.values(), 0)
         self._contradicts = nt_iri(str(IKG.contradicts))
-        self._wanted = {nt_iri(str(IKG[name])): name for name in ("incident", "quantity", "category", "value", "party")}
+        self._wanted = {nt_iri(str(IKG[name])): name for name in ("incident", "quantity", "category", "value", "party",
+                                                                   "partyScope", "revises")}
         self.pairs = 0
-        self._groups: dict[tuple, list] = {}  # group -> [first statement, several?, first value, several?]
+        self._groups: dict[tuple, list] = {}  # group -> [first statement, first value, the other (statement, value)s]
+        self._revised: set[str] = set()
 
     def add(self, triples: list[tuple[str, str, str]]) -> None:
         tops, classes, contradicts, wanted = self._tops, self.classes, self._contradicts, self._wanted
@@ -238,21 +242,30 @@ class _Tally:
             elif p in wanted:
                 by[wanted[p]].setdefault(s, []).append(o)
         groups = self._groups
+        for olds in by["revises"].values():
+            self._revised.update(olds)
         for statement, incidents in by["incident"].items():
             for quantity in by["quantity"].get(statement, ()):
+                parties = by["party"].get(quantity) or by["partyScope"].get(quantity) or ['"not-stated"']
                 for category in by["category"].get(quantity, ()):
                     for value in by["value"].get(quantity, ()):
-                        for party in by["party"].get(quantity, [None]):
+                        for party in parties:
                             for incident in incidents:
                                 found = groups.get((incident, category, party))
                                 if found is None:
-                                    groups[(incident, category, party)] = [statement, False, value, False]
-                                else:
-                                    found[1] = found[1] or found[0] != statement
-                                    found[3] = found[3] or found[2] != value
+                                    groups[(incident, category, party)] = [statement, value, None]
+                                elif (statement, value) != (found[0], found[1]):
+                                    if found[2] is None:
+                                        found[2] = []
+                                    found[2].append((statement, value))
 
     def result(self) -> tuple[dict[str, int], int, int]:
-        disputed = sum(1 for _, statements, _, values in self._groups.values() if statements and values)
+        revised, disputed = self._revised, 0
+        for first, value, others in self._groups.values():
+            if others is None:
+                continue
+            kept = [(s, v) for s, v in [(first, value), *others] if s not in revised]
+            disputed += len({s for s, _ in kept}) > 1 and len({v for _, v in kept}) > 1
         return self.classes, self.pairs, disputed
 
 

@@ -511,3 +511,60 @@ def _lexical(value: Any, prop: PropertyInfo, record: Record, key: str) -> str:
     if datatype == XSD.language and not LANG_PATTERN.match(lexical):
         raise record.origin.error(key, f"expected a language tag such as 'es', got {value!r}")
     return lexical
+
+
+# ---------------------------------------------------------------- examples for the documentation
+
+
+def yaml_examples(records: list[Record], onto: Ontology | None = None) -> dict[str, str]:
+    """A YAML example per ontology class, taken from `records` (the bundled case, for `ontology docs`): the first
+    record of the class itself, else of its nearest subclass with one; an inline class (a quantity, a
+    participation) is shown inside the first record that writes one, trimmed to its id and that field."""
+    onto = onto or load()
+    first: dict[str, Record] = {}
+    inline_in: dict[str, tuple[Record, str]] = {}
+    for record in records:
+        first.setdefault(record.cls, record)
+        for key, value in record.fields.items():
+            prop = onto.properties.get(key)
+            values = value if isinstance(value, list) else [value]
+            if prop is not None and prop.is_object and any(isinstance(v, dict) for v in values):
+                inline_in.setdefault(prop.range_name, (record, key))
+
+    def record_for(name: str) -> Record | None:  # of the class itself, else of its nearest subclass
+        return first.get(name) or next((first[d] for d in sorted(onto.descendants(name), key=lambda d: (
+            len(onto.ancestors(d)), d)) if d in first), None)
+
+    out: dict[str, str] = {}
+    for name, cls in onto.classes.items():
+        if cls.inline and name in inline_in:
+            parent, key = inline_in[name]
+            section = onto.classes[onto.top_class(parent.cls)].section
+            out[name] = _dump(section, {"id": parent.id, key: parent.fields[key]})
+            continue
+        found = record_for(name)
+        note, cls = "", None
+        if found is None:  # no record of the class or below: a superclass's record, retyped, says so
+            found = next((record_for(a) for a in onto.ancestors(name)[1:] if record_for(a)), None)
+            if found is None:
+                continue
+            note, cls = f"# No {name} in this case: {found.cls} record '{found.id}' retyped as one.\n", name
+        cls = cls or found.cls
+        base = onto.top_class(cls)
+        section = onto.classes[base].section
+        item = {"id": found.id, **({"type": cls} if cls != base else {}), **found.fields}
+        out[name] = note + _dump(section, item)
+    return out
+
+
+def _dump(section: str, item: dict) -> str:
+    return yaml.safe_dump({section: [_plain(item)]}, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _plain(value: Any) -> Any:
+    """The reader's located mappings as plain dicts (which safe_dump can write)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

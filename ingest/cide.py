@@ -39,6 +39,9 @@ PARTIES = {
                         {"en": "Organized crime", "es": "Delincuencia organizada"}, None),
     "civilian": ("civilians", "Agent", {"en": "Civilians", "es": "Civiles"}, None),
 }
+# participant role and side by class (anything else: civilians)
+SIDES = {"ArmedForce": ("state-force", "state"), "GovernmentAgency": ("state-force", "state"),
+         "CriminalGroup": ("armed-group", "armed")}
 ALWAYS_PARTICIPATES = "organized.crime"
 # Seizure and detention columns -> quantity category (the file spells "cartridge.sezied").
 COUNTS = {
@@ -121,23 +124,27 @@ def _event(row: Row, out: Records, cide: str, day: str, country: str, state_name
     out.add("DatasetRecord", record, {"title": {"en": f"CIDE-PPD confrontation {event}"}, "publisher": cide,
                                       "published": day, "language": "es"}, origin)
     place = _place(row, out, country, state_names, record)
-    participants, quantities = [], []
-    for column, (slug_, _cls, _names, _abbr) in PARTIES.items():
+    participants, quantities, participation = [], [], []
+    for column, (slug_, cls, _names, _abbr) in PARTIES.items():
         dead, wounded = row[f"{column}.dead"], row[f"{column}.wounded"]
         party = f"{PREFIX}/{slug_}"
         if dead or wounded or column == ALWAYS_PARTICIPATES:
             participants.append(party)
+            # CIDE-PPD codes each count by who the people were: state agencies against organized crime, with
+            # civilians apart; that is the side each participant is on
+            role, side = SIDES.get(cls, ("civilians", "civilians"))
+            participation.append({"agent": party, "participantRole": role, "side": side})
         # Zero counts are left out: they add nothing to sums or comparisons (all columns are required, so
         # a missing figure cannot be mistaken for a zero here).
         if dead:
             quantities.append({"category": "killed", "party": party, "value": dead})
         if wounded:
             quantities.append({"category": "wounded", "party": party, "value": wounded})
-    quantities.append({"category": "killed", "value": row["total.people.dead"]})
-    quantities.append({"category": "wounded", "value": row["total.people.wounded"]})
+    quantities.append({"category": "killed", "partyScope": "all", "value": row["total.people.dead"]})
+    quantities.append({"category": "wounded", "partyScope": "all", "value": row["total.people.wounded"]})
     for column, category in COUNTS.items():
         if row[column]:
-            quantities.append({"category": category, "value": row[column]})
+            quantities.append({"category": category, "partyScope": "not-stated", "value": row[column]})
     where = ", ".join(x for x in (row.get("municipality"), state_names.get(row["state_code"])) if x)
     incident = f"{PREFIX}/event/{event}"
     out.add("ArmedClash", incident, {
@@ -147,4 +154,4 @@ def _event(row: Row, out: Records, cide: str, day: str, country: str, state_name
     figures = ", ".join(f"{c} {row[c]}" for c in COLUMNS if c.endswith((".dead", ".wounded")) or c in COUNTS)
     out.add("Statement", f"{PREFIX}/statement/{event}", {
         "speaker": cide, "reportedIn": record, "date": day, "quote": {"en": figures}, "stance": "asserts",
-        "incident": incident, "quantity": quantities}, origin)
+        "incident": incident, "participation": participation, "quantity": quantities}, origin)

@@ -100,7 +100,11 @@ def records_network(graph_dir: Path | None = None) -> Network:
         nodes.append((node, {"label": label, "type": cls, **attrs}))
     known = set(types)
     fields = sorted(names)
-    return Network(nodes, [e for e in edges if e[0] in known and e[1] in known], fields, column_types(fields))
+    # an edge a sub-property's edge between the same nodes entails (withinOrganization beside
+    # subOrganizationOf) says nothing more, and Gephi would merge the two parallel edges into one
+    implied = {(s, o, q) for s, o, p in edges for q in onto.super_properties(p)}
+    edges = [e for e in edges if e[0] in known and e[1] in known and e not in implied]
+    return Network(nodes, edges, fields, column_types(fields))
 
 
 # Characters XML 1.0 cannot carry at all, not even as references: written as U+FFFD.

@@ -115,6 +115,15 @@ def agent_class(name: str) -> str:
     return "Organization"
 
 
+def participant_role(cls: str, one_sided: bool) -> str:
+    """The participant-roles concept for a GED side of the given class."""
+    if cls == "GovernmentAgency":
+        return "state-force"
+    if cls == "Agent":  # the civilians
+        return "victims" if one_sided else "civilians"
+    return "armed-group"
+
+
 def outlet_class(name: str) -> str:
     """Reports cited by GED come mostly from news outlets; a few offices are rights or research bodies."""
     folded = fold(name)
@@ -236,12 +245,13 @@ def _event(row: Row, out: Records, ucdp: str, release: str, warn: Warn) -> None:
                         f"on {row['date_start']} (UCDP GED event {event})."}
 
     civilians = f"{PREFIX}/agent/{slug(CIVILIANS)}"
-    estimate = {"category": "killed", "value": row["best"], "low": row.get("low"), "high": row.get("high")}
+    estimate = {"category": "killed", "partyScope": "all", "value": row["best"], "low": row.get("low"),
+                "high": row.get("high")}
     bounds = [v for v in (estimate["low"], estimate["value"], estimate["high"]) if v is not None]
     if bounds != sorted(bounds):
         # GED itself has some events whose low/best/high are out of order; keep best as the figure and the
         # range as written in the quantity's description rather than reject the file or reorder UCDP's numbers.
-        estimate = {"category": "killed", "value": row["best"], "description": {
+        estimate = {"category": "killed", "partyScope": "all", "value": row["best"], "description": {
             "en": f"GED gives low {row.get('low')}, best {row['best']}, high {row.get('high')}, out of order; "
                   "only best is recorded as the figure."}}
         if warn:
@@ -257,12 +267,18 @@ def _event(row: Row, out: Records, ucdp: str, release: str, warn: Warn) -> None:
             _agent(out, "agent", "Agent", CIVILIANS, row, record)
         quantities.append({"category": "killed", "party": party, "value": row[column]})
     if row.get("deaths_unknown"):
-        quantities.append({"category": "killed_unknown_status", "value": row["deaths_unknown"]})
+        quantities.append({"category": "killed_unknown_status", "partyScope": "not-stated",
+                           "value": row["deaths_unknown"]})
+    # GED's dyad: side A against side B (the civilians of a one-sided event are its victims)
+    one_sided = violence == "one-sided"
+    participation = [{"agent": agent, "participantRole": participant_role(agent_class(name), one_sided), "side": side}
+                     for agent, name, side in ((side_a, row["side_a"], "a"), (side_b, row["side_b"], "b"))
+                     if side == "a" or side_b != side_a]
     figures = ", ".join(f"{c} {row[c]}" for c in ("best", "low", "high", "deaths_a", "deaths_b",
                                                    "deaths_civilians", "deaths_unknown") if row.get(c) is not None)
     out.add("Statement", f"{PREFIX}/statement/{event}", {
         "speaker": ucdp, "reportedIn": record, "date": release, "quote": {"en": figures}, "stance": "asserts",
-        "incident": incident,
+        "incident": incident, "participation": participation,
         "quantity": [{k: v for k, v in q.items() if v is not None} for q in quantities]}, origin)
 
     for index, (office, day, headline) in enumerate(source_entries(row), start=1):
@@ -305,4 +321,5 @@ def _report(row: Row, out: Records, incident: str, claim_text: dict, index: int,
     out.add("Statement", f"{PREFIX}/report/{row['id']}/{index}", {
         "speaker": outlet, "reportedIn": document, "date": day, "quote": {language_of(headline): headline},
         "stance": "asserts", "claim": claim, "incident": incident,
-        "quantity": [{"category": "killed", "value": toll}] if toll is not None else None}, origin)
+        "quantity": [{"category": "killed", "partyScope": "all", "value": toll}] if toll is not None else None},
+        origin)

@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 
 from ..core.namespaces import IKG, IKGS, SH, local_name
 
 HERE = Path(__file__).resolve().parent
 ONTOLOGY_FILE = HERE / "incidentkg.ttl"
 SHAPES_FILE = HERE / "shapes.ttl"
+VOCABULARY_FILE = HERE / "vocabularies.ttl"
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 
 
 @dataclass(frozen=True)
@@ -71,14 +74,38 @@ def _texts(graph: Graph, subject: URIRef, predicate: URIRef) -> dict[str, str]:
     return {(o.language or ""): str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)}
 
 
+@dataclass(frozen=True)
+class Concept:
+    iri: URIRef
+    notation: str  # the value written in case files and stored in the graph
+    labels: dict[str, str]
+    definitions: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A SKOS concept scheme of vocabularies.ttl: the allowed values of the properties whose shapes name it."""
+
+    iri: URIRef
+    name: str
+    labels: dict[str, str]
+    concepts: tuple[Concept, ...]  # sorted by notation
+
+    def notations(self) -> list[str]:
+        return [c.notation for c in self.concepts]
+
+
 @dataclass
 class Ontology:
     graph: Graph
     shapes: Graph
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     properties: dict[str, PropertyInfo] = field(default_factory=dict)
+    vocabularies: Graph = field(default_factory=Graph)
+    schemes: dict[str, Scheme] = field(default_factory=dict)
 
     _ancestors: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _supers: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def ancestors(self, name: str) -> list[str]:
         """The class itself, then its ikg superclasses, nearest first (memoised: importers ask per value)."""
@@ -122,6 +149,26 @@ class Ontology:
     def sections(self) -> list[str]:
         return [c.section for c in self.classes.values() if c.section]
 
+    def super_properties(self, prop: str) -> list[str]:
+        """The ikg properties `prop` is declared a sub-property of (subOrganizationOf: withinOrganization)."""
+        found = self._supers.get(prop)
+        if found is None:
+            if prop not in self.properties:
+                return []
+            iri = self.properties[prop].iri
+            ikg = {p.iri: p.name for p in self.properties.values()}
+            found = self._supers[prop] = sorted(ikg[q] for q in self.graph.objects(iri, RDFS.subPropertyOf) if q in ikg)
+        return found
+
+    def scheme_of(self, prop: str) -> Scheme | None:
+        """The concept scheme a property's values come from (named by `ikgs:inScheme` in its shapes)."""
+        path = self.properties[prop].iri if prop in self.properties else None
+        for shape in self.shapes.subjects(SH.path, path) if path is not None else ():
+            scheme = self.shapes.value(shape, IKGS.inScheme)
+            if scheme is not None:
+                return self.schemes.get(local_name(scheme))
+        return None
+
 
 @cache
 def load() -> Ontology:
@@ -129,7 +176,15 @@ def load() -> Ontology:
     graph.parse(ONTOLOGY_FILE, format="turtle")
     shapes = Graph()
     shapes.parse(SHAPES_FILE, format="turtle")
-    onto = Ontology(graph=graph, shapes=shapes)
+    vocabularies = Graph()
+    vocabularies.parse(VOCABULARY_FILE, format="turtle")
+    onto = Ontology(graph=graph, shapes=shapes, vocabularies=vocabularies)
+    for scheme in sorted(set(vocabularies.subjects(RDF.type, SKOS.ConceptScheme))):
+        concepts = sorted((Concept(c, str(vocabularies.value(c, SKOS.notation)), _texts(vocabularies, c, SKOS.prefLabel),
+                                   _texts(vocabularies, c, SKOS.definition))
+                           for c in vocabularies.subjects(SKOS.inScheme, scheme)), key=lambda c: c.notation)
+        onto.schemes[local_name(scheme)] = Scheme(scheme, local_name(scheme), _texts(vocabularies, scheme, SKOS.prefLabel),
+                                                  tuple(concepts))
 
     for cls in sorted(set(graph.subjects(RDF.type, OWL.Class))):
         if not str(cls).startswith(str(IKG)):
@@ -151,15 +206,20 @@ def load() -> Ontology:
 
     for kind, owl_type in (("object", OWL.ObjectProperty), ("datatype", OWL.DatatypeProperty)):
         for prop in sorted(set(graph.subjects(RDF.type, owl_type))):
+            if not str(prop).startswith(str(IKG)):
+                continue  # a term of an aligned vocabulary, declared only to keep the ontology OWL 2 DL
             types = set(graph.objects(prop, RDF.type))
             domain = graph.value(prop, RDFS.domain)
+            range_ = graph.value(prop, RDFS.range)
+            # an ikg datatype (kept OWL 2 DL) stands for the XML Schema type its values are written with
+            range_ = graph.value(range_, IKG.literalDatatype) or range_ if range_ is not None else None
             onto.properties[local_name(prop)] = PropertyInfo(
                 iri=prop,
                 name=local_name(prop),
                 labels=_texts(graph, prop, RDFS.label),
                 comments=_texts(graph, prop, RDFS.comment),
                 kind=kind,
-                range=graph.value(prop, RDFS.range),
+                range=range_,
                 domain=local_name(domain) if domain is not None else None,
                 symmetric=OWL.SymmetricProperty in types,
                 transitive=OWL.TransitiveProperty in types,
@@ -188,9 +248,20 @@ def shapes_for_today() -> tuple[Graph, frozenset]:
 @cache
 def _shapes_for(today: str) -> tuple[Graph, frozenset]:
     """The shapes with each `ikgs:notInFuture` (a SPARQL component, portable to any SHACL engine) replaced by
-    the equivalent core `sh:maxInclusive today`, which validators check far faster than a SPARQL query."""
+    the equivalent core `sh:maxInclusive today`, which validators check far faster than a SPARQL query, and each
+    `ikgs:inScheme S` by the core `sh:in` of S's notations (so both validators name the allowed values)."""
+    onto = load()
     shapes = Graph()
-    shapes += load().shapes
+    shapes += onto.shapes
+    for shape, scheme in list(shapes.subject_objects(IKGS.inScheme)):
+        found = onto.schemes.get(local_name(scheme))
+        if found is None:
+            raise ValueError(f"{SHAPES_FILE.name}: shape uses ikgs:inScheme {scheme}, no concept scheme of "
+                             f"{VOCABULARY_FILE.name}")
+        shapes.remove((shape, IKGS.inScheme, scheme))
+        items = BNode()
+        Collection(shapes, items, [Literal(n) for n in found.notations()])
+        shapes.add((shape, SH["in"], items))
     dated = frozenset(shapes.subjects(IKGS.notInFuture, Literal(True)))
     for shape in dated:
         shapes.remove((shape, IKGS.notInFuture, None))
@@ -200,6 +271,9 @@ def _shapes_for(today: str) -> tuple[Graph, frozenset]:
 
 __all__ = [
     "ClassInfo",
+    "Concept",
+    "Scheme",
+    "VOCABULARY_FILE",
     "ONTOLOGY_FILE",
     "Ontology",
     "PropertyInfo",

@@ -29,21 +29,35 @@ class Entailment:
         self._closed = {nt_iri(str(prop.iri)): prop for prop in onto.properties.values()
                         if prop.symmetric or prop.transitive}
         self._edges: dict[str, set[tuple[str, str]]] = {p: set() for p in self._closed}
+        # ikg super-properties (subOrganizationOf gives withinOrganization): each edge entails its super-edge
+        self._super_props = {nt_iri(str(prop.iri)): [nt_iri(str(onto.properties[q].iri)) for q in supers]
+                             for prop in onto.properties.values() if (supers := onto.super_properties(prop.name))}
 
     def chunk(self, triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         """The superclass types `triples` entail and lack; their symmetric and transitive edges are kept."""
-        supers, edges = self._supers, self._edges
+        supers, edges, super_props = self._supers, self._edges, self._super_props
         types: set[tuple[str, str]] = set()
+        inherited: list[tuple[str, str, str]] = []
         for s, p, o in triples:
             if p == RDF_TYPE:
                 types.add((s, o))
-            elif p in edges:
+                continue
+            if p in edges:
                 edges[p].add((s, o))
+            for q in super_props.get(p, ()):
+                inherited.append((s, q, o))
         new: dict[tuple[str, str, str], None] = {}
         for s, o in types:
             for parent in supers.get(o, ()):
                 if (s, parent) not in types:
                     new[(s, RDF_TYPE, parent)] = None
+        if inherited:  # a chunk holds every triple of its subjects, so an asserted super-edge is in it too
+            asserted = set(triples)
+            for s, q, o in inherited:
+                if (s, q, o) not in asserted:
+                    new[(s, q, o)] = None
+                if q in edges:  # closed (transitively) with the others at the end
+                    edges[q].add((s, o))
         return list(new)
 
     def closing(self) -> list[tuple[str, str, str]]:
@@ -63,8 +77,9 @@ class Entailment:
 
 
 def entailed(triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """The triples the ontology entails that queries rely on and `triples` lack: ikg superclass types, then
-    symmetric and transitive properties. Read from the ontology, so a new subclass or property needs no code."""
+    """The triples the ontology entails that queries rely on and `triples` lack: ikg superclass types, ikg
+    super-properties (subOrganizationOf gives withinOrganization), then symmetric and transitive properties. Read
+    from the ontology, so a new subclass or property needs no code."""
     entailment = Entailment()
     return entailment.chunk(triples) + entailment.closing()
 

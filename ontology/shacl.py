@@ -53,6 +53,10 @@ def sparql_violations(store: ox.Store) -> list[Violation]:
     return fastshacl.compiled().sparql_violations(store)
 
 
+_BOUNDS = {SH[f"{name[0].upper()}{name[1:]}ConstraintComponent"]: name
+           for name in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive")}
+
+
 def _pyshacl(data: Graph) -> list[Violation]:
     """SHACL-validate `data` against the shapes; the ontology is mixed in so subclass targets apply."""
     from pyshacl import validate as shacl_validate
@@ -75,6 +79,10 @@ def _pyshacl(data: Graph) -> list[Violation]:
         source, component = report.value(result, SH.sourceShape), report.value(result, SH.sourceConstraintComponent)
         if source in dated and component == SH.MaxInclusiveConstraintComponent:
             message = f"date {value} lies in the future"
+        elif component in _BOUNDS and value is not None:
+            # pyshacl's own text is a Python repr (Value is not <= Literal("90", ...)); word it as the compiled one
+            bound = shapes.value(source, SH[_BOUNDS[component]])
+            message = f"value {value} is out of range ({_BOUNDS[component]} {bound})"
         elif component == SH.InConstraintComponent and value is not None:
             # pyshacl's own text is Python reprs (Value Literal("x") not in list [...]); name the allowed values
             allowed = Collection(shapes, shapes.value(source, SH["in"]))

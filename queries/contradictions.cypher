@@ -1,21 +1,26 @@
 //+ name: contradictions
 //+ description: >-
 //+   Pairs of contradicting claims (each pair once, the claim with the smaller id first) with every statement
-//+   on each side - who said it, in which document and outlet, when, asserting or denying, and the quote. One row
-//+   per combination of a side-A and a side-B statement; a side nobody spoke to is null.
+//+   on each side - who said it, in which document and outlet, when, asserting or denying, and the quote. A
+//+   statement is on the side it supports: asserting claim A or denying claim B puts it on side A (so a denial
+//+   never faces its own speaker's assertion). One row per combination of a side-A and a side-B statement; a side
+//+   nobody spoke to is null.
 //+ columns: [claim_a_text, a_speaker_name, a_stance, claim_b_text, b_speaker_name, b_stance]  # what the default table shows
 //+ params:
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
 // Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
 // CONTRADICTS is stored both ways (the property is symmetric), so a.id < b.id keeps each pair once.
+// A statement stands on side A when it asserts a or denies b, on side B when it asserts b or denies a.
 MATCH (a:Claim)-[:CONTRADICTS]->(b:Claim)
 WHERE a.id < b.id
 MATCH (a)-[:INCIDENT]->(i:Incident)
 WHERE $incident IS NULL OR i.id = $incident
-OPTIONAL MATCH (sa:Statement)-[:CLAIM]->(a), (sa)-[:SPEAKER]->(sa_speaker:Agent),
+OPTIONAL MATCH (sa:Statement)-[:CLAIM]->(ca:Claim), (sa)-[:SPEAKER]->(sa_speaker:Agent),
                (sa)-[:REPORTED_IN]->(sa_document:Document)-[:PUBLISHER]->(sa_outlet:Agent)
-OPTIONAL MATCH (sb:Statement)-[:CLAIM]->(b), (sb)-[:SPEAKER]->(sb_speaker:Agent),
+WHERE (ca.id = a.id AND sa.stance = 'asserts') OR (ca.id = b.id AND sa.stance = 'denies')
+OPTIONAL MATCH (sb:Statement)-[:CLAIM]->(cb:Claim), (sb)-[:SPEAKER]->(sb_speaker:Agent),
                (sb)-[:REPORTED_IN]->(sb_document:Document)-[:PUBLISHER]->(sb_outlet:Agent)
+WHERE (cb.id = b.id AND sb.stance = 'asserts') OR (cb.id = a.id AND sb.stance = 'denies')
 RETURN i.id AS incident, i.preferredName AS incident_name, a.id AS claim_a, a.preferredName AS claim_a_text,
        b.id AS claim_b, b.preferredName AS claim_b_text,
        sa.id AS a_statement, sa_speaker.id AS a_speaker, sa_speaker.preferredName AS a_speaker_name,

@@ -1,25 +1,38 @@
 //+ name: lopsided_incidents
 //+ description: >-
-//+   Incidents where one party's toll dwarfs another's. For each incident and each pair of parties with a figure
-//+   in the category (default killed), a party's toll is the highest point value any source gives for it; the
-//+   ratio is toll ÷ other toll, counting an other toll of 0 as 1 so one-sided tolls still score. Rows whose ratio
-//+   exceeds the threshold, rounded to two decimals; figures without a party are left out.
+//+   Incidents where one side's toll dwarfs its opponent's. Two agents are opponents in an incident when a
+//+   statement about it puts them on different sides (ikg:participation); allies are never compared. For each
+//+   incident and pair of opponents with a figure in the category (default killed), an agent's toll is the highest
+//+   point value any source gives for it or for one of its sub-organisations (a battalion counts for its army);
+//+   the ratio is toll ÷ other toll, counting an other toll of 0 as 1 so one-sided tolls still score. Rows whose
+//+   ratio exceeds the threshold, rounded to two decimals; figures without a party, and those of a statement a
+//+   later one revises, are left out.
 //+ columns: [incident_name, party_name, toll, other_party_name, other_toll, ratio]  # what the default table shows
 //+ params:
 //+   threshold: {type: decimal, default: 10, description: Smallest ratio (exclusive) worth listing.}
 //+   category: {type: string, default: killed, description: Category compared between the parties.}
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
 // Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
-// Each party's toll (highest point value, and how many statements give one), then every other party's toll in
-// the same incident and category.
-MATCH (s:Statement)-[:INCIDENT]->(i:Incident)
+// The opponents (agents one statement about the incident puts on different sides), then each one's toll
+// (highest point value of its own figures and its sub-organisations', and how many statements give one) and
+// its opponent's in the same category.
+MATCH (ps:Statement)-[:INCIDENT]->(i:Incident)
 WHERE $incident IS NULL OR i.id = $incident
-MATCH (s)-[:QUANTITY]->(q:Quantity)-[:PARTY]->(p:Agent)
+MATCH (ps)-[:PARTICIPATION]->(mine:Participation)-[:AGENT]->(p:Agent)
+MATCH (ps)-[:PARTICIPATION]->(theirs:Participation)-[:AGENT]->(o:Agent)
+WHERE mine.side <> theirs.side
+WITH DISTINCT i, p, o
+MATCH (s:Statement)-[:INCIDENT]->(i)
+WHERE NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s) }
+MATCH (s)-[:QUANTITY]->(q:Quantity)-[:PARTY]->(unit:Agent)
 WHERE q.value IS NOT NULL AND ($category IS NULL OR q.category = $category)
-WITH i, q.category AS category, p, max(q.value) AS toll, count(DISTINCT s) AS party_sources
+  AND (unit.id = p.id OR EXISTS { MATCH (unit)-[:WITHIN_ORGANIZATION]->(p) })
+WITH i, p, o, q.category AS category, max(q.value) AS toll, count(DISTINCT s) AS party_sources
 MATCH (os:Statement)-[:INCIDENT]->(i)
-MATCH (os)-[:QUANTITY]->(oq:Quantity)-[:PARTY]->(o:Agent)
-WHERE oq.value IS NOT NULL AND oq.category = category AND o.id <> p.id
+WHERE NOT EXISTS { MATCH (:Statement)-[:REVISES]->(os) }
+MATCH (os)-[:QUANTITY]->(oq:Quantity)-[:PARTY]->(other_unit:Agent)
+WHERE oq.value IS NOT NULL AND oq.category = category
+  AND (other_unit.id = o.id OR EXISTS { MATCH (other_unit)-[:WITHIN_ORGANIZATION]->(o) })
 WITH i, category, p, toll, party_sources, o, max(oq.value) AS other_toll,
      count(DISTINCT os) AS other_party_sources
 WITH i, category, p, toll, party_sources, o, other_toll, other_party_sources,

@@ -21,4 +21,4 @@ RETURN pe.id AS person, pe.preferredName AS person_name, po.id AS post, po.prefe
                  AND (po.endDate IS NULL OR st.date <= po.endDate) END AS in_office,
        inc.id AS incident, cl.id AS claim, cl.preferredName AS claim_text, st.stance AS stance,
        st.quote AS quote
-ORDER BY person, `start`, post, date, statement, incident
+ORDER BY person, `start`, post, date, statement, incident, claim

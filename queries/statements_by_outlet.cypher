@@ -16,4 +16,4 @@ OPTIONAL MATCH (s)-[:CLAIM]->(c:Claim)
 RETURN o.id AS outlet, o.preferredName AS outlet_name, d.id AS document, s.date AS date, s.id AS statement,
        i.id AS incident, sp.id AS speaker, sp.preferredName AS speaker_name, s.stance AS stance, c.id AS claim,
        c.preferredName AS claim_text, s.quote AS quote
-ORDER BY outlet, date, statement, incident, document, speaker
+ORDER BY outlet, date, statement, incident, document, speaker, claim

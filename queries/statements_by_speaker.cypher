@@ -16,4 +16,4 @@ OPTIONAL MATCH (s)-[:CLAIM]->(c:Claim)
 RETURN sp.id AS speaker, sp.preferredName AS speaker_name, s.date AS date, s.id AS statement,
        i.id AS incident, s.stance AS stance, c.id AS claim, c.preferredName AS claim_text, s.quote AS quote,
        d.id AS document, o.id AS outlet, o.preferredName AS outlet_name
-ORDER BY speaker, date, statement, incident, document, outlet
+ORDER BY speaker, date, statement, incident, document, outlet, claim

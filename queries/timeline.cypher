@@ -18,4 +18,4 @@ OPTIONAL MATCH (s)-[:CLAIM]->(c:Claim)
 RETURN i.id AS incident, s.date AS date, s.id AS statement, sp.id AS speaker,
        sp.preferredName AS speaker_name, s.stance AS stance, c.id AS claim, c.preferredName AS claim_text, s.quote AS quote,
        d.id AS document, o.id AS outlet, o.preferredName AS outlet_name
-ORDER BY incident, date, statement, document, outlet
+ORDER BY incident, date, statement, document, outlet, claim

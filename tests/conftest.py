@@ -75,6 +75,18 @@ def property_graph_case_graph(tmp_path_factory) -> Path:
     return out
 
 
+SIDES_CASE = Path(__file__).parent / "cases" / "sides.yaml"
+
+
+@pytest.fixture(scope="session")
+def sides_case_graph(tmp_path_factory) -> Path:
+    """tests/cases/sides.yaml (the v2 evidence model's edge cases: sides, sub-organisations, revisions, denials)
+    built once."""
+    out = tmp_path_factory.mktemp("sides-case") / "build"
+    build([SIDES_CASE], out)
+    return out
+
+
 FUSEKI_LAUNCHER = Path(__file__).parent / "fuseki_server" / "fuseki-server.sh"
 
 

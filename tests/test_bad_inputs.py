@@ -136,6 +136,16 @@ STANCE = mini("stance: asserts", "stance: disputes")
 MARKUP = mini("type: CriminalGroup", 'type: "[/red]Gang[bold]"')
 NEWLINE = mini("type: CriminalGroup", 'type: "Criminal\\nGroup"')
 HUGE_LINE = "case: x\ndescription: \"" + "x" * 3_000_000 + "\n"
+# the v2 evidence model: a revision of a statement that does not exist, a role outside its SKOS scheme, two
+# documents relaying each other, an attribute claim's coordinates off the globe
+REVISION = mini("    claim: claim-executed\n", "    claim: claim-executed\n    revises: st-nobody\n")
+ROLE = mini("    claim: claim-fight\n", "    claim: claim-fight\n    participation:\n"
+                                        "      - {agent: police, participantRole: heroes, side: state}\n")
+RELAYS = mini("    url: https://example.org/a\n", "    url: https://example.org/a\n    relays: doc-b\n").replace(
+    "    publisher: rights-body\n", "    publisher: rights-body\n    relays: doc-a\n", 1)
+COORDINATES = mini("  - id: claim-executed\n", "  - id: claim-where\n    type: AttributeClaim\n    incident: raid-x\n"
+                   "    attribute: coordinates\n    claimedLatitude: 95.5\n    claimedLongitude: -102.3\n"
+                   "    text: {en: \"Where it happened.\"}\n  - id: claim-executed\n")
 
 
 def _symlink_loop(w: Work) -> Path:
@@ -290,6 +300,16 @@ CASES: dict[str, tuple[Callable, int]] = {
     "yaml-not-a-mapping": (build_case("list.yaml", "- just\n- a list\n", "list.yaml:1:", "must be a mapping"), 2),
     "yaml-stance-not-allowed": (build_case("stance.yaml", STANCE, f":{line_of(STANCE, 'disputes')}:",
                                            "field 'stance'", "'disputes' is not one of: asserts, denies"), 2),
+    "yaml-revision-of-a-missing-statement": (build_case("rev.yaml", REVISION, f":{line_of(REVISION, 'st-nobody')}:",
+                                                        "'st-rights'", "field 'revises'", "unknown id 'st-nobody'"), 2),
+    "yaml-role-outside-the-scheme": (build_case("role.yaml", ROLE, f":{line_of(ROLE, 'participation:')}:",
+                                                "'st-chief'", "field 'participation'",
+                                                "'heroes' is not one of: armed-group, bystanders, civilians"), 2),
+    "yaml-relay-cycle": (build_case("relay.yaml", RELAYS, f":{line_of(RELAYS, 'relays: doc-b')}:", "'doc-a'",
+                                    "field 'relays'", "relays go round in a circle"), 2),
+    "yaml-coordinates-out-of-range": (build_case("coords.yaml", COORDINATES, f":{line_of(COORDINATES, '95.5')}:",
+                                                 "'claim-where'", "field 'claimedLatitude'",
+                                                 "value 95.5 is out of range (maxInclusive 90)"), 2),
     "yaml-rich-markup-in-value": (build_case("markup.yaml", MARKUP, "field 'type'", "'[/red]Gang[bold]'"), 2),
     "yaml-newline-in-value": (build_case("newline.yaml", NEWLINE, "field 'type'", "Criminal"), 2),
     "yaml-empty-file-only": (build_case("empty.yaml", "", "no records to build"), 2),

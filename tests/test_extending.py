@@ -48,7 +48,7 @@ def _clear_caches() -> None:
 @pytest.fixture
 def extended(tmp_path, monkeypatch):
     """The ontology and shapes with README's additions, in effect for this test only."""
-    classes, shapes = readme_turtle()
+    classes, shapes, _ = readme_turtle()
     onto_file, shapes_file = tmp_path / "incidentkg.ttl", tmp_path / "shapes.ttl"
     onto_file.write_text(ontology.ONTOLOGY_FILE.read_text(encoding="utf-8") + "\n" + classes, encoding="utf-8")
     shapes_file.write_text(ontology.SHAPES_FILE.read_text(encoding="utf-8") + "\n" + shapes, encoding="utf-8")
@@ -67,9 +67,10 @@ def case_dir(tmp_path: Path, victims: str) -> Path:
     return folder
 
 
-def test_readme_has_the_two_blocks():
-    classes, shapes = readme_turtle()
+def test_readme_has_the_three_blocks():
+    classes, shapes, concept = readme_turtle()
     assert "ikg:Massacre" in classes and "ikg:victimsIdentified" in classes and "sh:path ikg:victimsIdentified" in shapes
+    assert "skos:notation \"hostages\"" in concept
 
 
 def test_without_the_extension_the_case_is_refused(tmp_path):
@@ -102,3 +103,54 @@ def test_the_new_shape_is_enforced(extended, fast):
     with pytest.raises(InputError, match="victimsIdentified"):
         build([case_dir(extended, "-3")], extended / "bad", fast=fast)
     assert not (extended / "bad").exists()
+
+
+HOSTAGES = """
+statements:
+  - id: test-hostages
+    speaker: cndh
+    reportedIn: cndh-4vg-2016
+    date: 2016-08-18
+    quote: {en: "a count in a category the scheme did not have"}
+    stance: asserts
+    incident: tanhuato-2015
+    quantity:
+      - {category: hostages, partyScope: not-stated, value: 2}
+"""
+
+
+@pytest.fixture
+def extended_vocabulary(tmp_path, monkeypatch):
+    """The SKOS vocabularies with README's new concept, in effect for this test only: no shape, no code."""
+    *_, concept = readme_turtle()
+    vocab_file = tmp_path / "vocabularies.ttl"
+    vocab_file.write_text(ontology.VOCABULARY_FILE.read_text(encoding="utf-8") + "\n" + concept, encoding="utf-8")
+    monkeypatch.setattr(ontology, "VOCABULARY_FILE", vocab_file)
+    monkeypatch.setattr(build_module, "VOCABULARY_FILE", vocab_file)
+    _clear_caches()
+    yield tmp_path
+    _clear_caches()
+
+
+def hostages_case(tmp_path: Path) -> Path:
+    folder = tmp_path / "case-hostages"
+    shutil.copytree(bundled_case(), folder)
+    (folder / "zz-hostages.yaml").write_text(HOSTAGES, encoding="utf-8")
+    return folder
+
+
+def test_a_category_outside_the_scheme_is_refused(tmp_path):
+    with pytest.raises(InputError, match="'hostages' is not one of"):
+        build([hostages_case(tmp_path)], tmp_path / "g")
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_new_concept_is_a_new_allowed_value(extended_vocabulary, fast):
+    out = extended_vocabulary / f"g-{fast}"
+    build([hostages_case(extended_vocabulary)], out, fast=fast)
+    assert "hostages" in ontology.load().scheme_of("category").notations()
+    rows = queries.run_adhoc(
+        "PREFIX ikg: <https://w3id.org/incidentkg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?es WHERE { ?q ikg:category 'hostages' . GRAPH ?o { ?c skos:notation 'hostages' ; "
+        "skos:prefLabel ?es FILTER (LANG(?es) = 'es') } }", "sparql", graph_dir=out).rows
+    assert [r["es"] for r in rows] == ["rehenes"]

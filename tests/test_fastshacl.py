@@ -69,6 +69,28 @@ VARIANTS = {
         links=["v-police"], method="guess"),
     "minCount (agent without a name)": drop_field("v-gang", "name"),
     "in (unknown violence type)": set_field("v-clash", "violenceType", "riot"),
+    # the v2 terms: schemes, sides, revisions, relays, attribute claims, equipment
+    "inScheme (a role outside the scheme)": lambda recs: by_id(recs, "v-revision").fields["participation"][0]
+        .update(participantRole="heroes"),
+    "inScheme (an unknown date accuracy)": set_field("v-revision", "dateAccuracy", "week"),
+    "inScheme (an unknown party scope)": lambda recs: by_id(recs, "v-revision").fields["quantity"][1]
+        .update(partyScope="most"),
+    "pattern (a side with spaces)": lambda recs: by_id(recs, "v-revision").fields["participation"][0]
+        .update(side="the state"),
+    "minCount (a participation without an agent)": lambda recs: by_id(recs, "v-revision").fields["participation"][0]
+        .pop("agent"),
+    "sparql (a party and a party scope)": lambda recs: by_id(recs, "v-revision").fields["quantity"][0]
+        .update(partyScope="all"),
+    "sparql (a revision dated before what it revises)": set_field("v-revision", "date", "2015-05-21"),
+    "sparql (a revision cycle)": set_field("v-statement", "revises", "v-revision"),
+    "sparql (a relay cycle)": set_field("v-wire", "relays", "v-reprint"),
+    "maxInclusive (latitude out of range)": set_field("v-claim-where", "claimedLatitude", 91),
+    "minInclusive (longitude out of range)": set_field("v-claim-where", "claimedLongitude", -180.5),
+    "sparql (coordinates without a longitude)": drop_field("v-claim-where", "claimedLongitude"),
+    "pattern (a time of day)": set_field("v-claim-when", "claimedTime", "25:00"),
+    "inScheme (an unknown attribute)": set_field("v-claim-when", "attribute", "weather"),
+    "maxCount (an aircraft with two operators)": set_field("v-helicopter", "operator", ["v-police", "v-gang"]),
+    "minCount (equipment without a source)": drop_field("v-helicopter", "source"),
 }
 
 # Constraints records cannot break (to_ntriples types every literal): added as raw triples instead.
@@ -152,6 +174,7 @@ def test_future_dates_fail_both_builds_with_the_same_message(tmp_path):
     for fast in (False, True):
         recs = copy.deepcopy(records())
         set_field("v-statement", "date", "2999-01-01")(recs)
+        drop_field("v-revision", "revises")(recs)  # which would now be dated before what it revises
         with pytest.raises(InputError) as caught:
             build(records=recs, out=tmp_path / f"g-{fast}", fast=fast)
         messages.append(str(caught.value))

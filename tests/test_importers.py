@@ -70,7 +70,11 @@ def test_ucdp_figures_are_stated_by_ucdp_in_a_dataset_record(ucdp_records):
     statement = recs["ucdp/statement/218178"]
     assert statement.fields["speaker"] == "ucdp/ucdp" and recs["ucdp/ucdp"].cls == "ResearchBody"
     assert recs[statement.fields["reportedIn"]].cls == "DatasetRecord"
-    assert figures(statement) == [{"category": "killed", "value": 0, "low": 0, "high": 4}]
+    assert figures(statement) == [{"category": "killed", "partyScope": "all", "value": 0, "low": 0, "high": 4}]
+    # GED's sides as participations stated by UCDP: a one-sided event's civilians are its victims
+    assert statement.fields["participation"] == [
+        {"agent": "ucdp/agent/government-of-mexico", "participantRole": "state-force", "side": "a"},
+        {"agent": "ucdp/agent/civilians", "participantRole": "victims", "side": "b"}]
     assert statement.fields["quote"] == {"en": "best 0, low 0, high 4, deaths_a 0, deaths_b 0, deaths_civilians 0, "
                                                 "deaths_unknown 0"}
     clash = recs["ucdp/statement/900001"]
@@ -111,7 +115,8 @@ def test_ucdp_oddities_are_kept_as_notes(ucdp_records):
     estimate = recs["ucdp/statement/900002"].fields["quantity"][0]
     assert estimate["value"] == 6 and "low" not in estimate and "out of order" in estimate["description"]["en"]
     assert any("900002" in n and "out of order" in n for n in notes)
-    assert {"category": "killed_unknown_status", "value": 1} in figures(recs["ucdp/statement/900002"])
+    assert {"category": "killed_unknown_status", "partyScope": "not-stated", "value": 1} in figures(
+        recs["ucdp/statement/900002"])
 
 
 @pytest.mark.parametrize("headline, toll", [
@@ -159,10 +164,13 @@ def test_cide_confrontation_parties_and_figures():
         "name": {"en": "Federal Police", "es": "Policía Federal"}, "abbreviation": "PF", "source": "cide/dataset"}
     statement = recs["cide/statement/1"]
     assert statement.fields["speaker"] == "cide/cide"
-    assert sorted((q["category"], q.get("party", ""), q["value"]) for q in figures(statement)) == sorted([
-        ("killed", "cide/army", 1), ("wounded", "cide/army", 2), ("killed", "cide/organized-crime", 4),
-        ("wounded", "cide/organized-crime", 2), ("killed", "", 5), ("wounded", "", 4), ("arrested", "", 3),
-        ("long_guns_seized", "", 5)])
+    assert sorted((q["category"], q.get("party", q.get("partyScope")), q["value"]) for q in figures(statement)) == \
+        sorted([("killed", "cide/army", 1), ("wounded", "cide/army", 2), ("killed", "cide/organized-crime", 4),
+                ("wounded", "cide/organized-crime", 2), ("killed", "all", 5), ("wounded", "all", 4),
+                ("arrested", "not-stated", 3), ("long_guns_seized", "not-stated", 5)])
+    assert statement.fields["participation"] == [
+        {"agent": "cide/army", "participantRole": "state-force", "side": "state"},
+        {"agent": "cide/organized-crime", "participantRole": "armed-group", "side": "armed"}]
     seized = {q["category"]: q["value"] for q in figures(recs["cide/statement/4"]) if "party" not in q}
     assert seized["cartridges_seized"] == 2000 and seized["magazines_seized"] == 40 and seized["vehicles_seized"] == 3
 
@@ -179,7 +187,7 @@ def test_acled_actors_are_undirected_participants_and_fatalities_have_no_party()
     assert clash.fields["participant"] == [police, cjng]
     assert recs[police].cls == "ArmedForce" and recs[cjng].cls == "CriminalGroup"
     assert recs[cjng].fields["abbreviation"] == "CJNG" and recs[cjng].fields["alias"] == ["Jalisco Cartel New Generation"]
-    assert figures(recs["acled/statement/mex9001"]) == [{"category": "killed", "value": 43}]
+    assert figures(recs["acled/statement/mex9001"]) == [{"category": "killed", "partyScope": "all", "value": 43}]
     assert recs["acled/record/mex9001"].fields["published"] == "2015-05-25"  # the row's timestamp
     assert "El Universal; Proceso" in recs["acled/record/mex9001"].fields["description"]["en"]
     # word inter codes, "22 May 2015" dates, week precision, associated actors
@@ -351,7 +359,7 @@ def test_real_ucdp_file_imports_with_event_218178_disagreeing():
     recs = index(ucdp.read(UCDP_FILE))
     assert sum(1 for r in recs.values() if r.cls == "Incident") == 18957
     ucdp_figures = figures(recs["ucdp/statement/218178"])
-    assert ucdp_figures[0] == {"category": "killed", "value": 0, "low": 0, "high": 4}
+    assert ucdp_figures[0] == {"category": "killed", "partyScope": "all", "value": 0, "low": 0, "high": 4}
     tolls = {(recs[recs[f"ucdp/report/218178/{i}"].fields["speaker"]].fields["name"], q["value"])
              for i in range(1, 10) for q in figures(recs[f"ucdp/report/218178/{i}"])}
     assert tolls == {("Agence France Presse", 39), ("EFE News Service", 43), ("Associated Press Newswires", 43)}

@@ -50,12 +50,32 @@ def test_every_class_has_a_shape():
     assert missing == []
 
 
+def test_every_property_has_a_shape():
+    onto = load()
+    paths = {str(p) for p in onto.shapes.objects(None, SH.path)}
+    assert [name for name, prop in onto.properties.items() if str(prop.iri) not in paths] == []
+
+
+def test_every_scheme_value_is_labelled_in_english_and_spanish():
+    onto = load()
+    assert {"quantity-categories", "stances", "participant-roles", "date-accuracies", "party-scopes",
+            "incident-attributes"} <= set(onto.schemes)
+    for scheme in onto.schemes.values():
+        assert {"en", "es"} <= set(scheme.labels), scheme.name
+        for concept in scheme.concepts:
+            assert {"en", "es"} <= set(concept.labels), (scheme.name, concept.notation)
+    assert onto.scheme_of("category").name == "quantity-categories"
+    assert onto.scheme_of("participantRole").notations() == [
+        "armed-group", "bystanders", "civilians", "state-force", "victims"]
+
+
 def test_class_hierarchy_and_alignments():
     onto = load()
     assert onto.ancestors("ArmedForce") == ["ArmedForce", "GovernmentAgency", "Organization", "Agent"]
     assert onto.top_class("Recommendation") == "Document"
     assert set(onto.top_classes()) == {
-        "Incident", "Place", "Agent", "Post", "Document", "Statement", "Claim", "Quantity", "IdentityLink"
+        "Incident", "Place", "Agent", "Post", "Document", "Statement", "Claim", "Quantity", "IdentityLink",
+        "Participation", "Equipment",
     }
     schema = "https://schema.org/"
     assert URIRef(schema + "Event") in set(onto.graph.objects(IKG.Incident, RDFS.subClassOf))

@@ -92,7 +92,7 @@ def test_labels_are_the_top_classes_and_every_class_has_one_home():
     graph = model()
     assert list(graph.labels) == onto.top_classes()
     assert set(graph.labels) == {"Incident", "Agent", "Place", "Post", "Document", "Statement", "Claim", "Quantity",
-                                 "IdentityLink"}
+                                 "IdentityLink", "Participation", "Equipment"}
     homes = defaultdict(list)
     for label in graph.labels.values():
         assert label.classes[0] == label.name

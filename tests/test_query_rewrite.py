@@ -16,7 +16,8 @@ from incidentkg.queries import bind_sparql, parse_params, sparql_stream, stream_
 
 BASELINES = Path(__file__).resolve().parent.parent / "bench" / "baseline_queries"
 # queries whose rewrite added tie-breakers to ORDER BY: the same rows, ties now in a fixed order
-TIES_ORDERED = {"linked_figures"}
+# (and, since a statement may speak to several claims, the listings that give a row per claim)
+TIES_ORDERED = {"linked_figures", "timeline", "officials", "statements_by_outlet", "statements_by_speaker"}
 SPECIAL = {"category": ["killed"], "threshold": [1], "min_spread": [1], "min_score": [0.6],
            "kind": ["Incident", "Agent"], "period": ["all"]}
 

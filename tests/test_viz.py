@@ -47,7 +47,8 @@ def as_list(value) -> list:
 
 @pytest.fixture(scope="module")
 def case() -> dict[str, dict]:
-    """Every record of the bundled case by id, with its section; inline quantities get their built ids."""
+    """Every record of the bundled case by id, with its section; inline quantities and participations get their
+    built ids."""
     records: dict[str, dict] = {}
     for path in sorted(bundled_case().glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -56,9 +57,9 @@ def case() -> dict[str, dict]:
                 continue
             for item in items:
                 records[item["id"]] = {**item, "_section": section}
-                for index, q in enumerate(as_list(item.get("quantity")), start=1):
-                    records[f"{item['id']}/quantity/{index}"] = {**q, "_section": "quantity",
-                                                                 "_statement": item["id"]}
+                for key in ("quantity", "participation"):
+                    for index, q in enumerate(as_list(item.get(key)), start=1):
+                        records[f"{item['id']}/{key}/{index}"] = {**q, "_section": key, "_statement": item["id"]}
     return records
 
 
@@ -160,8 +161,8 @@ def test_statement_claim_edges_coloured_by_stance(pages, case):
     edges = edges_by(data_of(pages["whole"]))
     stances = set()
     for sid, statement in section(case, "statements").items():
-        if statement.get("claim"):
-            edge = edges[(sid, statement["claim"])]
+        for claim in as_list(statement.get("claim")):  # a statement may speak to several claims
+            edge = edges[(sid, claim)]
             stances.add(statement["stance"])
             assert edge["color"] == {"asserts": GREEN, "denies": ORANGE}[statement["stance"]]
             assert edge["label"] == statement["stance"]
@@ -638,7 +639,11 @@ def test_board_pairs_equal_the_contradictions_query(bundled_graph):
                 if p.key == "tanhuato-22-executed|tanhuato-no-executions")
     executed, none = pair.sides
     assert "galindo-no-executions-la-jornada" in {s["id"] for s in none.statements}
-    assert {"category": "executed", "party": "", "n": 1, "min": 22, "max": 22, "spread": 0} in executed.figures
+    # Galindo's denial of the executions stands with his assertion that there were none, not against it
+    assert "galindo-denies-executions-la-jornada" in {s["id"] for s in none.statements}
+    assert "galindo-denies-executions-la-jornada" not in {s["id"] for s in executed.statements}
+    assert {"category": "executed", "party": "the people killed at the El Sol ranch", "n": 1, "min": 22, "max": 22,
+            "spread": 0} in executed.figures
 
 
 def test_a_view_reads_its_records_not_the_build(imported_graph):

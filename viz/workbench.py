@@ -134,7 +134,7 @@ def board(view: View) -> list[Pair]:
         incidents = [i for i in item.links.get("incident", []) if i in drawn]
         for other in item.links.get("contradicts", []):
             if item.id < other and other in drawn and incidents:
-                sides = (_side(graph, item.id, drawn), _side(graph, other, drawn))
+                sides = (_side(graph, item.id, other, drawn), _side(graph, other, item.id, drawn))
                 pairs.append(Pair(f"{item.id}|{other}", incidents[0], graph.name(incidents[0]), sides))
     return sorted(pairs, key=lambda p: (p.incident, p.key))
 
@@ -144,8 +144,13 @@ def _drawn(view: View, top: str) -> tuple[set[str], list[Item]]:
     return {i.id for i in view.items}, [i for i in view.items if view.graph.top(i) == top]
 
 
-def _side(graph: GraphData, claim: str, drawn: set[str]) -> Side:
-    statements = [_statement_entry(graph, graph.items[s]) for s in graph.linking(claim, "claim") if s in drawn]
+def _side(graph: GraphData, claim: str, other: str, drawn: set[str]) -> Side:
+    """The statements on `claim`'s side of its contradiction with `other`: those asserting it or denying the
+    other, as the saved query puts them."""
+    stance = {"asserts": claim, "denies": other}
+    found = dict.fromkeys(s for c in (claim, other) for s in graph.linking(c, "claim")
+                          if s in drawn and stance.get(graph.text(graph.items[s], "stance") or "") == c)
+    statements = [_statement_entry(graph, graph.items[s]) for s in found]
     statements.sort(key=lambda s: (s["date"], s["id"]))
     return Side(claim, graph.name(claim), statements, figures(graph, [s["id"] for s in statements]))
 

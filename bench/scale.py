@@ -157,6 +157,7 @@ def queries_figures(graph: Path, repeat: int, cli: bool, in_process: bool = True
     """p50 of every saved query, each engine, unselective and selective: in process (`repeat` runs) and, with
     `cli`, once through `incidentkg query run` in a fresh process."""
     from incidentkg import queries
+    from incidentkg.core.errors import IncidentKGError
 
     ids = sample_ids(graph)
     out = []
@@ -168,8 +169,14 @@ def queries_figures(graph: Path, repeat: int, cli: bool, in_process: bool = True
                     continue
                 entry = {"query": name, "engine": engine, "mode": mode, "params": params}
                 if in_process:
-                    seconds, rows = p50(lambda: queries.run(name, params, graph, engine=engine, neo4j=False),
-                                        repeat)
+                    try:
+                        seconds, rows = p50(lambda: queries.run(name, params, graph, engine=engine, neo4j=False),
+                                            repeat)
+                    except IncidentKGError as error:  # one failing query is a figure too, not the end of the run
+                        entry["error"] = str(error)
+                        out.append(entry)
+                        print(f"  {name:<22} {engine:<6} {mode:<9} failed: {error}", flush=True)
+                        continue
                     entry |= {"p50_ms": seconds * 1000, "rows": rows, "rows_per_s": rows / seconds if seconds else None}
                 if cli:
                     entry["cli_ms"] = cli_run(graph, name, engine, params) * 1000

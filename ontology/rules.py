@@ -1,6 +1,6 @@
 """What the ontology entails and how it is published: the triples a build materialises because the saved
 queries rely on them (superclass types, symmetric and transitive properties; the display values of
-`displayed`), and the JSON-LD context. Read from the ontology and ontology.display, so a new subclass or
+`Display`), and the JSON-LD context. Read from the ontology and ontology.display, so a new subclass or
 property needs no code."""
 
 from __future__ import annotations
@@ -158,12 +158,6 @@ class Display:
         return (f"{self._id_iri}{record}>", self._caption_iri, nt_literal(text))
 
 
-def displayed(triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """`Display` over one graph given whole."""
-    display = Display()
-    return display.chunk(triples) + display.closing()
-
-
 def _closure(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """The transitive closure of a relation given as pairs."""
     following: dict[str, set[str]] = {}
@@ -200,4 +194,4 @@ def jsonld_context() -> dict:
     return {"@context": context}
 
 
-__all__ = ["Display", "Entailment", "displayed", "entailed", "jsonld_context"]
+__all__ = ["Display", "Entailment", "entailed", "jsonld_context"]

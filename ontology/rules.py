@@ -76,14 +76,6 @@ class Entailment:
         return list(new)
 
 
-def entailed(triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """The triples the ontology entails that queries rely on and `triples` lack: ikg superclass types, ikg
-    super-properties (subOrganizationOf gives withinOrganization), then symmetric and transitive properties. Read
-    from the ontology, so a new subclass or property needs no code."""
-    entailment = Entailment()
-    return entailment.chunk(triples) + entailment.closing()
-
-
 class Display:
     """The display values every query would otherwise recompute, one of each per record: ikg:preferredName
     (display.preferred_name) and ikg:caption (display.caption), as plain strings, made a chunk at a time like
@@ -194,4 +186,4 @@ def jsonld_context() -> dict:
     return {"@context": context}
 
 
-__all__ = ["Display", "Entailment", "entailed", "jsonld_context"]
+__all__ = ["Display", "Entailment", "jsonld_context"]

@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 REAL = "ucdp-ged-mexico.csv"
 # which class a selective value of each id parameter is drawn from
 PARAM_CLASSES = {"incident": "Incident", "speaker": "Agent", "outlet": "Organization", "person": "Person",
-                 "agency": "GovernmentAgency"}
+                 "agency": "GovernmentAgency", "document": "Document", "area": "Municipality"}
 
 
 def synthetic(real: Path, events: int, out: Path) -> Path:

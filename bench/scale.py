@@ -44,7 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 REAL = "ucdp-ged-mexico.csv"
 # which class the selective and heaviest values of each id parameter are drawn from
 PARAM_CLASSES = {"incident": "Incident", "speaker": "Agent", "outlet": "Organization", "person": "Person",
-                 "agency": "GovernmentAgency"}
+                 "agency": "GovernmentAgency", "document": "Document", "area": "Municipality"}
 
 
 def synthetic(real: Path, events: int, out: Path) -> Path:

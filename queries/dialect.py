@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import QueryError
-from ..ontology.projection import LADYBUG_SUFFIX, GraphModel, model
+from ..core.graphmodel import LADYBUG_SUFFIX, GraphModel
 
 # ---------------------------------------------------------------- tokens
 
@@ -358,7 +358,10 @@ def _rewrite_calls(tokens: list[Tok]) -> None:
 
 def to_ladybug(text: str, params: dict[str, Any] | None = None, graph: GraphModel | None = None) -> tuple[str, dict]:
     """Translate a Neo4j-dialect Cypher query (and its parameters) for Ladybug. See the module docstring."""
-    graph = graph or model()
+    if graph is None:  # callers with a build pass the model saved with its Ladybug copy (no ontology parse)
+        from ..ontology.projection import model
+
+        graph = model()
     params = dict(params or {})
     tokens = tokenize(text)
     new_params: dict[str, Any] = {}

@@ -14,9 +14,8 @@ from typing import Any
 
 from ..core.errors import QueryError
 from ..core.neo4j import Neo4jConfig, connect, server_error
-from ..ontology.projection import from_build
 from .dialect import to_ladybug
-from .ladybug import STAMP, ensure_ladybug, load_ladybug
+from .ladybug import STAMP, ensure_ladybug, ladybug_model, load_ladybug
 
 # ---------------------------------------------------------------- results
 
@@ -61,12 +60,17 @@ class LadybugEngine:
 
         self.shared = True
         try:
-            self.db = _shared_database(ensure_ladybug(graph_dir))
+            path = ensure_ladybug(graph_dir)
+            self.db = _shared_database(path)
+            self.model = ladybug_model(path.parent.parent)
         except PermissionError:  # a read-only build folder: keep the database in memory for this process
             sys.stderr.write(f"note: {graph_dir or 'the build'}: read-only and without an embedded Cypher (Ladybug) "
                              "copy, so one is made in memory for this query\n")
+            from ..ontology.projection import from_build, model
+
             self.shared = False
             self.db = ladybug.Database(":memory:")
+            self.model = model()
             load_ladybug(ladybug.Connection(self.db), from_build(graph_dir))
         self.conn = ladybug.Connection(self.db)
 
@@ -75,7 +79,7 @@ class LadybugEngine:
         return Rows(columns, list(rows))
 
     def stream(self, text: str, params: dict[str, Any]) -> tuple[list[str], Iterator[dict[str, Any]]]:
-        query, values = to_ladybug(text, params)
+        query, values = to_ladybug(text, params, self.model)
         try:
             result = self.conn.execute(query, values)
         except RuntimeError as exc:

@@ -347,6 +347,30 @@ def test_ladybug_cache_is_made_once_and_rebuilt_when_stale(tmp_path):
         engine.close()
 
 
+def test_the_copy_keeps_the_model_it_was_made_with_and_a_changed_ontology_makes_it_stale(tmp_path, monkeypatch):
+    from incidentkg.core import graphmodel
+    from incidentkg.queries import ladybug as ladybug_module
+    from incidentkg.queries.ladybug import is_current, ladybug_model
+
+    out = tmp_path / "g"
+    build([CASE], out)
+    ensure_ladybug(out)
+    # the saved model is the ontology's, read back without parsing the ontology
+    assert ladybug_model(out) == model()
+    assert is_current(out)
+    # an edited ontology file (here: one more byte in the shapes) gives another digest: the copy is stale
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_bytes(graphmodel.MODEL_SOURCES[1].read_bytes() + b"\n")
+    sources = (graphmodel.MODEL_SOURCES[0], shapes, *graphmodel.MODEL_SOURCES[2:])
+    monkeypatch.setattr(graphmodel, "MODEL_SOURCES", sources)
+    graphmodel.model_digest.cache_clear()
+    try:
+        assert not is_current(out)
+        assert ladybug_module.model_digest() != json.loads((out / "ladybug" / "stamp.json").read_text())["schema"]
+    finally:
+        graphmodel.model_digest.cache_clear()
+
+
 def test_cypher_index_makes_the_copy_of_a_no_ladybug_build_once(tmp_path):
     out = tmp_path / "g"
     assert runner.invoke(app, ["build", str(CASE), "--out", str(out), "--no-ladybug"]).exit_code == 0

@@ -257,6 +257,14 @@ def test_to_ladybug_rewrites_each_gap():
                     "RETURN regexp_replace(label(r), '_REL$', '') AS t")
     text, _ = to_ladybug("MATCH (s:Statement)-[:CLAIM|INCIDENT]->(x) RETURN x")
     assert "[:CLAIM_REL|INCIDENT_REL]" in text
+    # an OPTIONAL MATCH after a MATCH, UNWIND or another OPTIONAL MATCH gets a WITH * barrier; at the start of a
+    # query part or after a WITH it needs none
+    text, _ = to_ladybug("MATCH (s:Statement) OPTIONAL MATCH (s)-[:CLAIM]->(c) OPTIONAL MATCH (s)-[:QUANTITY]->(q) "
+                         "WITH s, c OPTIONAL MATCH (c)-[:INCIDENT]->(i) UNWIND [1] AS k OPTIONAL MATCH (i)-[:PLACE]->(p) "
+                         "RETURN s UNION OPTIONAL MATCH (x:Claim) RETURN x AS s")
+    assert text == ("MATCH (s:Statement) WITH * OPTIONAL MATCH (s)-[:CLAIM_REL]->(c) WITH * OPTIONAL MATCH "
+                    "(s)-[:QUANTITY_REL]->(q) WITH s, c OPTIONAL MATCH (c)-[:INCIDENT_REL]->(i) UNWIND [1] AS k WITH * "
+                    "OPTIONAL MATCH (i)-[:PLACE_REL]->(p) RETURN s UNION OPTIONAL MATCH (x:Claim) RETURN x AS s")
     # strings, comments and unknown labels are left alone
     original = "MATCH (n:Agent) WHERE n.name = 'MATCH (x:Raid {id: 1})' RETURN n // type(r) [0]"
     assert to_ladybug(original)[0] == original

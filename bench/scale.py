@@ -42,9 +42,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = "ucdp-ged-mexico.csv"
-# which class the selective and heaviest values of each id parameter are drawn from
-PARAM_CLASSES = {"incident": "Incident", "speaker": "Agent", "outlet": "Organization", "person": "Person",
-                 "agency": "GovernmentAgency", "document": "Document", "area": "Municipality"}
+# Where the selective and heaviest values of each id parameter are drawn from: the class, and the property
+# whose links rank its records (a speaker by the statements it speaks, an outlet by the documents it publishes).
+PARAM_CLASSES = {"incident": ("Incident", "incident"), "speaker": ("Agent", "speaker"),
+                 "outlet": ("Organization", "publisher"), "person": ("Person", None),
+                 "agency": ("GovernmentAgency", "participant"), "document": ("Document", "reportedIn"),
+                 "area": ("Municipality", "partOf")}
 
 
 def synthetic(real: Path, events: int, out: Path) -> Path:
@@ -129,17 +132,19 @@ print(time.perf_counter() - started)
 
 
 def sample_ids(graph: Path) -> dict[str, dict[str, str]]:
-    """Record ids per parameter class, ranked by the links into them (statements about or by them, documents
-    they publish): "selective" is the median record, a typical incident, speaker or outlet; "heaviest" is the
-    most linked one (on UCDP that is UCDP itself, the speaker of every statement), the worst case."""
+    """Record ids per parameter, ranked by the links that make them a value of it (the statements a speaker
+    speaks, the documents an outlet publishes...), among the records with at least one: "selective" is the
+    median record, a typical incident, speaker or outlet; "heaviest" is the most linked one (on UCDP that is
+    UCDP itself, the speaker of every statement), the worst case."""
     from incidentkg.core.graph import open_store
 
+    ikg = "https://w3id.org/incidentkg/ontology#"
     store = open_store(graph)
     found: dict[str, dict[str, str]] = {"selective": {}, "heaviest": {}}
-    for param, cls in PARAM_CLASSES.items():
+    for param, (cls, link) in PARAM_CLASSES.items():
+        pattern = f"?s <{ikg}{link}> ?x" if link else "?s ?p ?x"
         rows = list(store.query(
-            f"SELECT ?x (COUNT(?s) AS ?n) WHERE {{ ?x a <https://w3id.org/incidentkg/ontology#{cls}> . "
-            "OPTIONAL { ?s ?p ?x } } GROUP BY ?x ORDER BY DESC(?n) ?x"))
+            f"SELECT ?x (COUNT(?s) AS ?n) WHERE {{ ?x a <{ikg}{cls}> . {pattern} }} GROUP BY ?x ORDER BY DESC(?n) ?x"))
         if rows:
             found["heaviest"][param] = rows[0]["x"].value.rsplit("/id/", 1)[-1]
             found["selective"][param] = rows[len(rows) // 2]["x"].value.rsplit("/id/", 1)[-1]

@@ -171,8 +171,10 @@ def queries_figures(graph: Path, repeat: int, cli: bool, in_process: bool = True
     ids = sample_ids(graph)
     out = []
     for name, query in queries.catalog().items():
-        modes = {"all": {}} | {mode: {p: chosen[p] for p, spec in query.params.items() if spec.type == "id" and p in chosen}
-                              for mode, chosen in ids.items()}
+        # the first id parameter the sample has a value for (the query's subject: binding a second one as well,
+        # say an incident beside a speaker, would mostly ask for an empty intersection)
+        first = next((p for p, spec in query.params.items() if spec.type == "id" and p in ids["selective"]), None)
+        modes = {"all": {}} | {mode: {first: chosen[first]} if first else {} for mode, chosen in ids.items()}
         for engine in ("sparql", "cypher"):
             for mode, params in modes.items():
                 if mode != "all" and not params:

@@ -61,18 +61,20 @@ class LadybugEngine:
         self.shared = True
         try:
             path = ensure_ladybug(graph_dir)
-            self.db = _shared_database(path)
+            self.db, self.idle = _shared_database(path)
             self.model = ladybug_model(path.parent.parent)
         except PermissionError:  # a read-only build folder: keep the database in memory for this process
             sys.stderr.write(f"note: {graph_dir or 'the build'}: read-only and without an embedded Cypher (Ladybug) "
                              "copy, so one is made in memory for this query\n")
             from ..ontology.projection import from_build, model
 
-            self.shared = False
+            self.shared, self.idle = False, []
             self.db = ladybug.Database(":memory:")
             self.model = model()
             load_ladybug(ladybug.Connection(self.db), from_build(graph_dir))
-        self.conn = ladybug.Connection(self.db)
+        # A connection keeps the statements it prepared for parameterised queries: one left idle by an earlier
+        # query (in this process, on this database) runs a query seen before without parsing and planning it.
+        self.conn = self.idle.pop() if self.shared and self.idle else ladybug.Connection(self.db)
 
     def run(self, text: str, params: dict[str, Any]) -> Rows:
         columns, rows = self.stream(text, params)
@@ -96,25 +98,33 @@ class LadybugEngine:
         return columns, rows()
 
     def close(self) -> None:
-        self.conn.close()
+        conn, self.conn = self.conn, None
+        if conn is None:  # closed already
+            return
+        if self.shared and len(self.idle) < IDLE_CONNECTIONS:
+            self.idle.append(conn)  # its results are closed: the rows were read to the end or dropped
+            return
+        conn.close()
         if not self.shared:
             self.db.close()
 
 
-_DATABASES: dict[str, tuple[tuple[int, int], Any]] = {}
+IDLE_CONNECTIONS = 4  # per database: enough for a few queries streaming at once in one process
+_DATABASES: dict[str, tuple[tuple[int, int], Any, list]] = {}
 
 
-def _shared_database(path: Path):
+def _shared_database(path: Path) -> tuple[Any, list]:
     """The build's Ladybug database, opened read-only once per process while it stays the same file (a rebuild
-    publishes a new one, with a new stamp beside it): opening it costs more than most queries on it."""
+    publishes a new one, with a new stamp beside it): opening it costs more than most queries on it. With it,
+    the list of its idle connections."""
     import ladybug
 
     stamp = (path.parent / STAMP).stat()
     key, version = str(path.resolve()), (stamp.st_ino, stamp.st_mtime_ns)
     found = _DATABASES.get(key)
     if found is None or found[0] != version:
-        found = _DATABASES[key] = (version, ladybug.Database(str(path), read_only=True))
-    return found[1]
+        found = _DATABASES[key] = (version, ladybug.Database(str(path), read_only=True), [])
+    return found[1], found[2]
 
 
 class Neo4jEngine:

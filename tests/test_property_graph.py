@@ -564,3 +564,22 @@ def test_query_run_cli_on_neo4j(neo4j_loaded_case, property_graph_case_graph):
     key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
     assert sorted(map(key, json.loads(server.output))) == sorted(map(key, json.loads(sparql.output)))
     assert json.loads(auto.output) == json.loads(server.output)
+
+
+def test_ladybug_connections_are_reused_one_query_at_a_time(tmp_path):
+    out = tmp_path / "g"
+    build([CASE], out)
+    first, second = LadybugEngine(out), LadybugEngine(out)
+    assert first.conn is not second.conn  # two queries open at once never share a connection
+    conn = first.conn
+    first.close()
+    first.close()  # a second close gives nothing back twice
+    third, fourth = LadybugEngine(out), LadybugEngine(out)
+    try:
+        assert third.conn is conn and fourth.conn is not conn  # the idle one is taken again, by one engine only
+        query = "MATCH (i:Incident) WHERE i.id = $id RETURN i.id AS id"
+        assert third.run(query, {"id": "tanhuato-2015"}).rows == [{"id": "tanhuato-2015"}]
+        assert third.run(query, {"id": "no-such-incident"}).rows == []  # a prepared statement, new values
+    finally:
+        for engine in (second, third, fourth):
+            engine.close()

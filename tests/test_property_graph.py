@@ -578,7 +578,7 @@ def test_ladybug_connections_are_reused_one_query_at_a_time(tmp_path):
     try:
         assert third.conn is conn and fourth.conn is not conn  # the idle one is taken again, by one engine only
         query = "MATCH (i:Incident) WHERE i.id = $id RETURN i.id AS id"
-        assert third.run(query, {"id": "tanhuato-2015"}).rows == [{"id": "tanhuato-2015"}]
+        assert third.run(query, {"id": "pg-incident"}).rows == [{"id": "pg-incident"}]
         assert third.run(query, {"id": "no-such-incident"}).rows == []  # a prepared statement, new values
     finally:
         for engine in (second, third, fourth):

@@ -5,6 +5,7 @@ floor of the same work, in one run.
                                     [--phases ingest,bulk,rdflib,ladybug,queries,cli] [--rdflib-max-events N]
                                     [--keep DIR] [--json FILE]
     .venv/bin/python bench/scale.py --graph DIR --phases queries,cli   # the query phases on an existing build
+    .venv/bin/python bench/scale.py --graph DIR --phases queries --modes selective,heaviest   # no full runs
 
 For each N, from the real UCDP GED Mexico file (a synthetic scale-up above its 18,957 events: the real rows again
 with fresh ids and dates shifted back a year per copy, never into the future, and the real actor, place and
@@ -83,6 +84,7 @@ def synthetic(real: Path, events: int, out: Path) -> Path:
 
 
 PHASES = ("ingest", "bulk", "rdflib", "ladybug", "queries", "cli")
+MODES = ("all", "selective", "heaviest")
 CPU: dict[str, float] = {}  # the last child's CPU seconds (user + system), by the code it ran
 
 
@@ -162,7 +164,8 @@ def p50(work, repeat: int) -> tuple[float, int]:
     return statistics.median(times), rows
 
 
-def queries_figures(graph: Path, repeat: int, cli: bool, in_process: bool = True) -> list[dict]:
+def queries_figures(graph: Path, repeat: int, cli: bool, in_process: bool = True,
+                    modes: tuple[str, ...] = MODES) -> list[dict]:
     """p50 of every saved query, each engine, unselective and selective: in process (`repeat` runs) and, with
     `cli`, once through `incidentkg query run` in a fresh process."""
     from incidentkg import queries
@@ -174,9 +177,10 @@ def queries_figures(graph: Path, repeat: int, cli: bool, in_process: bool = True
         # the first id parameter the sample has a value for (the query's subject: binding a second one as well,
         # say an incident beside a speaker, would mostly ask for an empty intersection)
         first = next((p for p, spec in query.params.items() if spec.type == "id" and p in ids["selective"]), None)
-        modes = {"all": {}} | {mode: {first: chosen[first]} if first else {} for mode, chosen in ids.items()}
+        runs = {"all": {}} | {mode: {first: chosen[first]} if first else {} for mode, chosen in ids.items()}
+        runs = {mode: params for mode, params in runs.items() if mode in modes}
         for engine in ("sparql", "cypher"):
-            for mode, params in modes.items():
+            for mode, params in runs.items():
                 if mode != "all" and not params:
                     continue
                 entry = {"query": name, "engine": engine, "mode": mode, "params": params}
@@ -218,7 +222,7 @@ def cli_startup() -> float:
 
 
 def one(events: int, real: Path, work: Path, repeat: int, rdflib_lines: int, phases: set[str],
-        rdflib_max_events: int | None, graph: Path | None = None) -> dict:
+        rdflib_max_events: int | None, graph: Path | None = None, modes: tuple[str, ...] = MODES) -> dict:
     run: dict = {"events": events, "phases": sorted(phases)}
     if graph is None:
         data = synthetic(real, events, work / f"ged-{events}.csv")
@@ -246,7 +250,7 @@ def one(events: int, real: Path, work: Path, repeat: int, rdflib_lines: int, pha
         _, ladybug_rss, ladybug_out = child(LADYBUG, str(graph))
         run["ladybug"] = {"seconds": float(ladybug_out), "rss_mb": ladybug_rss, "cpu_s": CPU[LADYBUG]}
     if "queries" in phases or "cli" in phases:
-        run["queries"] = queries_figures(graph, repeat, "cli" in phases, "queries" in phases)
+        run["queries"] = queries_figures(graph, repeat, "cli" in phases, "queries" in phases, modes)
     if "cli" in phases:
         run["cli_startup_s"] = cli_startup()
     return run
@@ -300,6 +304,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per query for the p50 (default 3)")
     parser.add_argument("--phases", default=",".join(PHASES),
                         help=f"comma-separated phases to run, of {', '.join(PHASES)} (default: all)")
+    parser.add_argument("--modes", default=",".join(MODES),
+                        help=f"comma-separated query runs, of {', '.join(MODES)} (default: all three; an unselective "
+                             "run of every query takes long on a large build)")
     parser.add_argument("--rdflib-lines", type=int, default=300_000, help="prefix rdflib parses (default 300000)")
     parser.add_argument("--rdflib-max-events", type=int, default=None,
                         help="skip the rdflib anchor above this many events")
@@ -323,7 +330,7 @@ def main() -> None:
         work = Path(args.keep or tmp)
         for events in counts:
             runs.append(one(events, real, Path(tmp), args.repeat, args.rdflib_lines, phases,
-                            args.rdflib_max_events, args.graph))
+                            args.rdflib_max_events, args.graph, tuple(args.modes.split(","))))
             if args.keep:  # keep the build: move it out of the temporary folder
                 kept = work / f"graph-{events}"
                 if args.graph is None:

@@ -33,7 +33,7 @@ def normalised(result, columns: list[str]) -> list[tuple]:
     return sorted((tuple(value(row[c]) for c in columns) for row in result.rows), key=repr)
 
 
-@pytest.fixture(scope="module", params=["bundled", "property_graph_case", "sides_case"])
+@pytest.fixture(scope="module", params=["bundled", "property_graph_case", "sides_case", "analyst_a"])
 def graph(request, neo4j_config) -> tuple[Path, object]:
     """A built graph with its Ladybug database made and the same graph (alone) in Neo4j."""
     folder = request.getfixturevalue(f"{request.param}_graph" if request.param != "bundled" else "bundled_graph")

@@ -63,6 +63,47 @@ def test_figure_revisions_follow_an_account_across_speakers_and_keep_scopes_apar
     assert rows(analyst_a_graph, "figure_revisions", category="wounded") == []
 
 
+# ---------------------------------------------------------------- single_source_figures
+
+
+def test_single_source_figures_on_the_bundled_case(bundled_graph):
+    found = pick(rows(bundled_graph, "single_source_figures", incident="tanhuato-2015", category="killed"),
+                 "party", "party_scope", "value", "source", "statements")
+    # AFP's 39 and UCDP's 0 stand alone; EFE's and AP's 43 are two sources, so not listed; Rubido's 42 CJNG
+    # members and one officer dead are his alone
+    assert found == [(None, "all", 0, "ucdp", 1), (None, "all", 39, "afp", 1), ("cjng", None, 42, "rubido", 1),
+                     ("pf", None, 1, "rubido", 1)]
+    tlatlaya = {(r["category"], r["party"], r["value"]) for r in rows(bundled_graph, "single_source_figures",
+                                                                      incident="tlatlaya-2014")}
+    # the Army's 22 dead is repeated by InSight Crime, an independent second source; the rest stand alone
+    assert ("killed", "dead-tlatlaya", 22) not in tlatlaya
+    assert tlatlaya == {("executed", "dead-tlatlaya", 12), ("executed", "dead-tlatlaya", 15), ("killed", None, 15),
+                        ("wounded", "sedena", 1)}
+    # the revised 42 long guns counts nowhere; the official 36 is Rubido's alone
+    guns = rows(bundled_graph, "single_source_figures", incident="tanhuato-2015", category="long_guns_seized")
+    assert pick(guns, "value", "source") == [(36, "rubido")]
+
+
+def test_single_source_figures_collapse_relays_and_citations(analyst_a_graph):
+    found = pick(rows(analyst_a_graph, "single_source_figures"),
+                 "category", "party_scope", "value", "source", "statements", "documents")
+    assert found == [
+        # two papers relaying a wire the graph does not hold: one source, the statement with the smaller id's
+        ("arrested", None, 5, "aa-reporter", 2, 2),
+        ("executed", None, 0, "aa-minister", 1, 1),
+        # the commission and the lab cite each other: one source, the smaller id's (the lab's statement)
+        ("executed", None, 20, "aa-lab", 2, 2),
+        ("executed", None, 24, "aa-families", 1, 1),
+        # one speaker saying 31 twice is one source
+        ("killed", "all", 31, "aa-ministry", 2, 2),
+        # the wire and the two papers carrying it: one source
+        ("killed", "all", 35, "aa-agency", 3, 3),
+        # the commission cites the ministry's 26, but that figure was revised: the commission's stands alone
+        ("killed", None, 26, "aa-rights", 1, 1),
+        ("killed", None, 28, "aa-minister", 1, 1),
+    ]
+
+
 # ---------------------------------------------------------------- viz --query
 
 
@@ -73,6 +114,7 @@ def page_nodes(page: str) -> set[str]:
 
 @pytest.mark.parametrize("name, params, expected", [
     ("figure_revisions", [], {"pf-preliminary-count-codice21", "rubido-arsenal-noventa-grados", "pf", "rubido"}),
+    ("single_source_figures", ["incident=tanhuato-2015"], {"afp", "ucdp", "rubido", "cndh"}),
 ])
 def test_viz_query_draws_the_records_the_rows_name(bundled_graph, tmp_path, name, params, expected):
     out = render(bundled_graph, query=name, params=params, out=tmp_path / f"{name}.html")

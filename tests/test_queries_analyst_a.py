@@ -104,6 +104,44 @@ def test_single_source_figures_collapse_relays_and_citations(analyst_a_graph):
     ]
 
 
+# ---------------------------------------------------------------- most_contradicted
+
+
+def test_most_contradicted_on_the_bundled_case(bundled_graph):
+    result = rows(bundled_graph, "most_contradicted", incident="tanhuato-2015")
+    speakers = [r for r in result if r["role"] == "speaker"]
+    # the CNDH (22 executed, one helicopter, police there from 6 a.m.), the CNS (place, start time, ranch size)
+    # and Galindo (no executions, twice, and the gun battle) lead with three statements each, ties by id
+    assert [(r["agent"], r["statements"]) for r in speakers[:1]] == [("cndh", 3)]
+    assert {r["agent"] for r in speakers if r["statements"] == 3} == {"cndh", "cns", "galindo"}
+    galindo = {r["counterpart"]: r["against"] for r in speakers if r["agent"] == "galindo"}
+    # his three face the CNDH; the gun battle also faces the witnesses
+    assert galindo == {"cndh": 3, "witnesses-tanhuato": 1}
+    # ranked: statements never grow down the list within a role
+    for role in ("outlet", "speaker"):
+        counts = [r["statements"] for r in result if r["role"] == role]
+        assert counts == sorted(counts, reverse=True)
+    assert pick(rows(bundled_graph, "most_contradicted", incident="tanhuato-2015", agent="la-jornada"),
+                "role", "statements", "counterpart", "against") == [("outlet", 2, "cndh", 2)]
+
+
+def test_most_contradicted_counts_statements_once_and_needs_a_counterpart(analyst_a_graph):
+    found = {(r["role"], r["agent"]): r["statements"] for r in rows(analyst_a_graph, "most_contradicted")}
+    # the minister's two statements for the shootout (one after leaving office); the wire's denial of the
+    # executions is on the shootout's side; the families' claim that the raid began at dawn is contradicted by
+    # a claim nobody supports, so it counts once (for the executions)
+    assert {k: v for k, v in found.items() if k[0] == "speaker"} == {
+        ("speaker", "aa-minister"): 2, ("speaker", "aa-agency"): 1, ("speaker", "aa-families"): 1,
+        ("speaker", "aa-lab"): 1, ("speaker", "aa-police"): 1, ("speaker", "aa-rights"): 1}
+    minister = pick(rows(analyst_a_graph, "most_contradicted", agent="aa-minister"), "role", "counterpart", "against")
+    assert minister == [("speaker", "aa-families", 2), ("speaker", "aa-lab", 2), ("speaker", "aa-rights", 2)]
+    # North Daily published the minister's later remark and the families' letter: two statements, facing the
+    # other side's speakers once each
+    north = pick(rows(analyst_a_graph, "most_contradicted", agent="aa-north"), "role", "statements", "counterpart")
+    assert north == [("outlet", 2, c) for c in ("aa-agency", "aa-families", "aa-lab", "aa-minister", "aa-police",
+                                               "aa-rights")]
+
+
 # ---------------------------------------------------------------- viz --query
 
 
@@ -115,6 +153,7 @@ def page_nodes(page: str) -> set[str]:
 @pytest.mark.parametrize("name, params, expected", [
     ("figure_revisions", [], {"pf-preliminary-count-codice21", "rubido-arsenal-noventa-grados", "pf", "rubido"}),
     ("single_source_figures", ["incident=tanhuato-2015"], {"afp", "ucdp", "rubido", "cndh"}),
+    ("most_contradicted", ["incident=tanhuato-2015"], {"cndh", "galindo", "witnesses-tanhuato", "la-jornada"}),
 ])
 def test_viz_query_draws_the_records_the_rows_name(bundled_graph, tmp_path, name, params, expected):
     out = render(bundled_graph, query=name, params=params, out=tmp_path / f"{name}.html")

@@ -142,6 +142,53 @@ def test_most_contradicted_counts_statements_once_and_needs_a_counterpart(analys
                                                "aa-rights")]
 
 
+# ---------------------------------------------------------------- citation_chain
+
+
+def test_citation_chain_surfaces_the_seed_brief_citing_proceso_la_jornada_and_milenio(bundled_graph):
+    result = rows(bundled_graph, "citation_chain", incident="tanhuato-2015")
+    brief = [(r["relation"], r["other"], r["other_outlet"]) for r in result if r["document"] == "insightcrime-2015-05-25"]
+    assert brief == [("cites", "la-jornada-tanhuato-families", "la-jornada"),
+                     ("cites", "milenio-tanhuato-recruited", "milenio"),
+                     ("cites", "proceso-tanhuato-arsenal", "proceso")]
+    links = {(r["document"], r["relation"], r["other"]) for r in result if r["relation"]}
+    # Quadratín cites the CNDH recommendation (seen from both ends), Sipse relays the AP wire
+    assert links == {("insightcrime-2015-05-25", "cites", o) for o, *_ in [b[1:] for b in brief]} | {
+        ("quadratin-2016-08-18", "cites", "cndh-4vg-2016"), ("cndh-4vg-2016", "cited by", "quadratin-2016-08-18"),
+        ("sipse-ap-rounds", "relays", "ap-cndh-tanhuato")}
+    # who reported first: the documents of 22 May 2015 (most of them placeholder dates) before InSight's brief
+    first = result[0]
+    assert (str(first["published"]), first["published_accuracy"]) == ("2015-05-22", "unknown")
+    assert [r["document"] for r in result if r["published_accuracy"] == "day"][:1] == ["noventa-grados-2015-05-22"]
+    assert {r["statements"] for r in result if r["document"] == "insightcrime-2015-05-25"} == {7}
+
+
+def test_citation_chain_links_both_ways_and_documents_without_links(analyst_a_graph):
+    found = pick(rows(analyst_a_graph, "citation_chain"), "document", "published_accuracy", "statements", "relation",
+                 "other")
+    assert found == [
+        ("aa-ministry-brief", "day", 2, "cited by", "aa-rights-report"),
+        ("aa-police-note", "unknown", 1, None, None),
+        ("aa-reprint-north", "day", 1, "relays", "aa-wire"),
+        ("aa-wire", "day", 1, "relayed by", "aa-reprint-north"),
+        ("aa-wire", "day", 1, "relayed by", "aa-reprint-south"),
+        ("aa-reprint-south", "day", 1, "relays", "aa-wire"),
+        # the second wire reports no statement: only the other end of its relays
+        ("aa-north-second", "day", 1, "relays", "aa-wire-two"),
+        ("aa-south-second", "month", 1, "relays", "aa-wire-two"),
+        ("aa-families-letter", "day", 2, None, None),
+        ("aa-ministry-final", "day", 2, None, None),
+        # two documents citing each other: each link from each end
+        ("aa-lab-paper", "day", 1, "cited by", "aa-rights-report"),
+        ("aa-lab-paper", "day", 1, "cites", "aa-rights-report"),
+        ("aa-rights-report", "day", 1, "cited by", "aa-lab-paper"),
+        ("aa-rights-report", "day", 1, "cites", "aa-lab-paper"),
+        ("aa-rights-report", "day", 1, "cites", "aa-ministry-brief"),
+    ]
+    assert pick(rows(analyst_a_graph, "citation_chain", document="aa-wire"), "relation", "other") == [
+        ("relayed by", "aa-reprint-north"), ("relayed by", "aa-reprint-south")]
+
+
 # ---------------------------------------------------------------- viz --query
 
 
@@ -154,6 +201,9 @@ def page_nodes(page: str) -> set[str]:
     ("figure_revisions", [], {"pf-preliminary-count-codice21", "rubido-arsenal-noventa-grados", "pf", "rubido"}),
     ("single_source_figures", ["incident=tanhuato-2015"], {"afp", "ucdp", "rubido", "cndh"}),
     ("most_contradicted", ["incident=tanhuato-2015"], {"cndh", "galindo", "witnesses-tanhuato", "la-jornada"}),
+    ("citation_chain", ["incident=tanhuato-2015"],
+     {"insightcrime-2015-05-25", "proceso-tanhuato-arsenal", "la-jornada-tanhuato-families",
+      "milenio-tanhuato-recruited", "sipse-ap-rounds", "ap-cndh-tanhuato"}),
 ])
 def test_viz_query_draws_the_records_the_rows_name(bundled_graph, tmp_path, name, params, expected):
     out = render(bundled_graph, query=name, params=params, out=tmp_path / f"{name}.html")

@@ -189,6 +189,45 @@ def test_citation_chain_links_both_ways_and_documents_without_links(analyst_a_gr
         ("relayed by", "aa-reprint-north"), ("relayed by", "aa-reprint-south")]
 
 
+# ---------------------------------------------------------------- official_vs_independent
+
+
+def test_official_vs_independent_on_the_bundled_case(bundled_graph):
+    found = {(r["incident"], r["category"], r["party"], r["party_scope"]):
+             (r["state_min"], r["state_max"], r["state_sources"], r["independent_min"], r["independent_max"],
+              r["independent_sources"], r["gap"])
+             for r in rows(bundled_graph, "official_vs_independent")}
+    # Apatzingán: the federal government's 9 against Laura Castellanos's 16 (a Proceso reporter) and UCDP's 8
+    assert found[("apatzingan-2015", "killed", None, "all")] == (9, 9, 1, 8, 16, 2, 7)
+    # Tanhuato: Galindo (Federal Police commissioner until August 2016) says no one was executed, the CNDH 22
+    assert found[("tanhuato-2015", "executed", "dead-tanhuato", None)] == (0, 0, 1, 22, 22, 1, 22)
+    # Rubido (head of the CNS) alone on the CJNG's dead; the press's early totals (AFP, EFE, AP) and UCDP's
+    assert found[("tanhuato-2015", "killed", "cjng", None)] == (42, 42, 1, None, None, 0, None)
+    assert found[("tanhuato-2015", "killed", None, "all")] == (None, None, 0, 0, 43, 4, None)
+    # Tlatlaya: the Army's 22 dead and InSight Crime's 22 agree
+    assert found[("tlatlaya-2014", "killed", "dead-tlatlaya", None)] == (22, 22, 1, 22, 22, 1, 0)
+    # the revised 42 long guns is left out, the official 36 stays
+    assert found[("tanhuato-2015", "long_guns_seized", "cjng", None)] == (36, 36, 1, None, None, 0, None)
+    assert len(found) == 27  # one row per group with a figure from either side
+
+
+def test_official_vs_independent_classes_speakers_by_class_and_post_date(analyst_a_graph):
+    found = pick(rows(analyst_a_graph, "official_vs_independent"),
+                 "category", "party", "party_scope", "state_min", "state_max", "state_sources", "independent_min",
+                 "independent_max", "independent_sources", "gap")
+    assert found == [
+        # a reporter with a post at North Daily and South Daily: both independent
+        ("arrested", "aa-gang", None, None, None, 0, 5, 5, 2, None),
+        # the minister's 0 came after his post ended and the families are neither side: the commission and the
+        # lab alone
+        ("executed", "aa-gang", None, None, None, 0, 20, 20, 2, None),
+        # the ministry's 31 (a GovernmentAgency) against the wire's and papers' 35
+        ("killed", None, "all", 31, 31, 1, 35, 35, 3, 4),
+        # the police's 30 and the minister's 26 are revised, his final 28 came after he left office
+        ("killed", "aa-gang", None, None, None, 0, 26, 26, 1, None),
+    ]
+
+
 # ---------------------------------------------------------------- viz --query
 
 
@@ -204,6 +243,7 @@ def page_nodes(page: str) -> set[str]:
     ("citation_chain", ["incident=tanhuato-2015"],
      {"insightcrime-2015-05-25", "proceso-tanhuato-arsenal", "la-jornada-tanhuato-families",
       "milenio-tanhuato-recruited", "sipse-ap-rounds", "ap-cndh-tanhuato"}),
+    ("official_vs_independent", ["incident=apatzingan-2015"], {"apatzingan-2015"}),
 ])
 def test_viz_query_draws_the_records_the_rows_name(bundled_graph, tmp_path, name, params, expected):
     out = render(bundled_graph, query=name, params=params, out=tmp_path / f"{name}.html")

@@ -28,14 +28,18 @@ UNWIND ids AS sid
 MATCH (s:Statement)
 WHERE s.id = sid
 MATCH (s)-[:SPEAKER]->(sp:Agent)
-// the statements not taken from another of their group
-WHERE NOT EXISTS { MATCH (s)-[:REPORTED_IN]->(:Document)-[:RELAYS|CITES*1..30]->(:Document)<-[:REPORTED_IN]-(o:Statement)
-                   WHERE o.id IN ids AND o.id <> s.id
-                     AND (o.id < s.id OR NOT EXISTS {
-                       MATCH (o)-[:REPORTED_IN]->(:Document)-[:RELAYS|CITES*1..30]->(:Document)<-[:REPORTED_IN]-(s) }) }
-  AND NOT EXISTS { MATCH (s)-[:REPORTED_IN]->(d1:Document)-[:RELAYS*1..30]->(:Document)<-[:RELAYS*1..30]-(d2:Document),
-                         (d2)<-[:REPORTED_IN]-(o:Statement)
-                   WHERE o.id IN ids AND o.id < s.id AND d1.id <> d2.id }
+// another statement of the group in a document s's documents relay or cite (along a chain), or in another
+// document relaying what one of s's documents relays; matched from s (a recursive pattern inside EXISTS is
+// evaluated from every document)
+OPTIONAL MATCH (s)-[:REPORTED_IN]->(:Document)-[:RELAYS|CITES*1..30]->(:Document)<-[:REPORTED_IN]-(o:Statement)
+WHERE o.id IN ids AND o.id <> s.id
+  AND (o.id < s.id OR NOT EXISTS {
+    MATCH (o)-[:REPORTED_IN]->(:Document)-[:RELAYS|CITES*1..30]->(:Document)<-[:REPORTED_IN]-(s) })
+OPTIONAL MATCH (s)-[:REPORTED_IN]->(d1:Document)-[:RELAYS*1..30]->(:Document)<-[:RELAYS*1..30]-(d2:Document),
+               (d2)<-[:REPORTED_IN]-(o2:Statement)
+WHERE o2.id IN ids AND o2.id < s.id AND d1.id <> d2.id
+WITH i, category, p, party_scope, value, statements, documents, s, sp, count(o) + count(o2) AS taken_from
+WHERE taken_from = 0
 WITH i, category, p, party_scope, value, statements, documents, count(DISTINCT sp) AS sources, max(sp.id) AS source
 WHERE sources = 1
 MATCH (src:Agent)

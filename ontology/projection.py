@@ -32,7 +32,6 @@ Inference
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -41,6 +40,7 @@ from typing import Any, Iterable
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from ..core.graph import EXPORTS, Term, graph_dir
+from ..core.graphmodel import LADYBUG_SUFFIX, Column, GraphModel, NodeLabel, RelType, rel_type_name
 from ..core.nt import read_literal
 from ..core.namespaces import ID, SH, local_name
 from . import Ontology, load
@@ -48,65 +48,6 @@ from .display import in_language, preferred_value
 
 TEXT_RANGES = (None, RDF.langString)
 COLUMN_TYPES = {XSD.integer: "INT64", XSD.decimal: "DOUBLE", XSD.date: "DATE", XSD.boolean: "BOOL"}
-# Ladybug's catalog is case-insensitive, so the relationship table of CLAIM cannot be called like the node
-# table Claim; such tables get this suffix (queries still say CLAIM: the Cypher translation maps it).
-LADYBUG_SUFFIX = "_REL"
-
-
-def rel_type_name(prop: str) -> str:
-    """reportedIn -> REPORTED_IN, subOrganizationOf -> SUB_ORGANIZATION_OF."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", prop).upper()
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str  # Ladybug type name: STRING, INT64, DOUBLE, DATE, BOOL, or STRING[] for P_all
-    prop: str | None = None  # the ontology property it comes from; None for id, iri and kind
-    role: str = "value"  # value | lang | lang:<tag> | all | id | iri | kind
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class NodeLabel:
-    name: str  # the top-level class; a Ladybug node table
-    classes: tuple[str, ...]  # every class whose records are stored under this label (the top class first)
-    columns: tuple[Column, ...]
-
-    def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.name == name), None)
-
-
-@dataclass(frozen=True)
-class RelType:
-    name: str  # UPPER_SNAKE relationship type
-    prop: str  # the object property it comes from
-    pairs: tuple[tuple[str, str], ...]  # (from label, to label) combinations the ontology allows
-    table: str  # Ladybug relationship table: the type, plus LADYBUG_SUFFIX where it would clash with a label
-
-
-@dataclass(frozen=True)
-class GraphModel:
-    labels: dict[str, NodeLabel]
-    relationships: dict[str, RelType]
-    languages: tuple[str, ...]
-    top: dict[str, str]  # class -> its top-level label
-    ancestry: dict[str, tuple[str, ...]]  # class -> Neo4j labels: top class first, the class itself last
-
-    def label_of(self, cls: str) -> str:
-        return self.top[cls]
-
-    def neo4j_labels(self, cls: str) -> tuple[str, ...]:
-        return self.ancestry[cls]
-
-    def kinds(self, cls: str) -> tuple[str, ...]:
-        """The `kind` values of nodes that are instances of `cls` (the class and its subclasses)."""
-        return tuple(c for c in self.labels[self.top[cls]].classes if cls in self.ancestry[c])
-
-    def rel_for(self, prop: str) -> RelType:
-        return self.relationships[rel_type_name(prop)]
-
-
 # ---------------------------------------------------------------- the model
 
 

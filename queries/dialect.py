@@ -16,7 +16,10 @@ written in Neo4j's dialect; `to_ladybug()` is the one place that bridges Ladybug
 - property maps in MATCH patterns become WHERE conditions, and `MATCH (a {..}), (b {..})` becomes
   `MATCH (a) WHERE .. MATCH (b) WHERE ..`, which Ladybug plans as index lookups rather than a filtered product;
 - a null parameter cannot be typed by Ladybug's binder, so it is written as the literal NULL (the only value
-  ever inlined; every other value stays a parameter).
+  ever inlined; every other value stays a parameter);
+- every OPTIONAL MATCH after another clause gets a `WITH *` in front: without that barrier Ladybug plans the
+  optional pattern over its whole relationship tables and joins it afterwards, so one incident's statements
+  cost as much as all of them; with it the pattern is expanded from the rows at hand (same rows either way).
 
 """
 
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import QueryError
-from ..ontology.projection import LADYBUG_SUFFIX, GraphModel, model
+from ..core.graphmodel import LADYBUG_SUFFIX, GraphModel
 
 # ---------------------------------------------------------------- tokens
 
@@ -317,6 +320,30 @@ def _label_predicates(tokens: list[Tok], graph: GraphModel) -> None:
         i += 1
 
 
+def _barrier_optionals(tokens: list[Tok]) -> None:
+    """`WITH *` before each OPTIONAL MATCH that follows a clause other than WITH in the same query part (see
+    the module docstring). Last first, so earlier indexes stay valid."""
+    depth, clause, starts = 0, None, []  # clause: the keyword of the clause at hand (depth 0), None at a start
+    for i, tok in enumerate(tokens):
+        if tok.kind == "op" and tok.text in OPEN:
+            depth += 1
+        elif tok.kind == "op" and tok.text in CLOSE:
+            depth -= 1
+        elif depth == 0 and tok.kind == "word" and tok.text.upper() in CLAUSE_WORDS:
+            word = tok.text.upper()
+            if word == "OPTIONAL":
+                nxt = _next_sig(tokens, i)
+                if nxt is not None and tokens[nxt].word("MATCH") and clause not in (None, "WITH"):
+                    starts.append(i)
+                word = "MATCH"
+            elif word == "MATCH" and clause == "MATCH" and (prev := _prev_sig(tokens, i)) is not None \
+                    and tokens[prev].word("OPTIONAL"):
+                continue  # the MATCH of OPTIONAL MATCH
+            clause = None if word == "UNION" else word
+    for i in reversed(starts):
+        tokens[i:i] = tokenize("WITH * ")
+
+
 def _rewrite_calls(tokens: list[Tok]) -> None:
     """Functions Ladybug names or counts differently. Last call first, so nested calls are rewritten before
     the call around them is re-read."""
@@ -358,7 +385,10 @@ def _rewrite_calls(tokens: list[Tok]) -> None:
 
 def to_ladybug(text: str, params: dict[str, Any] | None = None, graph: GraphModel | None = None) -> tuple[str, dict]:
     """Translate a Neo4j-dialect Cypher query (and its parameters) for Ladybug. See the module docstring."""
-    graph = graph or model()
+    if graph is None:  # callers with a build pass the model saved with its Ladybug copy (no ontology parse)
+        from ..ontology.projection import model
+
+        graph = model()
     params = dict(params or {})
     tokens = tokenize(text)
     new_params: dict[str, Any] = {}
@@ -423,6 +453,7 @@ def to_ladybug(text: str, params: dict[str, Any] | None = None, graph: GraphMode
 
     _label_predicates(tokens, graph)
     _rewrite_calls(tokens)
+    _barrier_optionals(tokens)
 
     out = _text(tokens)
     used = {t.text[1:].strip("`") for t in tokenize(out) if t.kind == "param"}

@@ -14,9 +14,8 @@ from typing import Any
 
 from ..core.errors import QueryError
 from ..core.neo4j import Neo4jConfig, connect, server_error
-from ..ontology.projection import from_build
 from .dialect import to_ladybug
-from .ladybug import STAMP, ensure_ladybug, load_ladybug
+from .ladybug import STAMP, ensure_ladybug, ladybug_model, load_ladybug
 
 # ---------------------------------------------------------------- results
 
@@ -61,21 +60,28 @@ class LadybugEngine:
 
         self.shared = True
         try:
-            self.db = _shared_database(ensure_ladybug(graph_dir))
+            path = ensure_ladybug(graph_dir)
+            self.db, self.idle = _shared_database(path)
+            self.model = ladybug_model(path.parent.parent)
         except PermissionError:  # a read-only build folder: keep the database in memory for this process
             sys.stderr.write(f"note: {graph_dir or 'the build'}: read-only and without an embedded Cypher (Ladybug) "
                              "copy, so one is made in memory for this query\n")
-            self.shared = False
+            from ..ontology.projection import from_build, model
+
+            self.shared, self.idle = False, []
             self.db = ladybug.Database(":memory:")
+            self.model = model()
             load_ladybug(ladybug.Connection(self.db), from_build(graph_dir))
-        self.conn = ladybug.Connection(self.db)
+        # A connection keeps the statements it prepared for parameterised queries: one left idle by an earlier
+        # query (in this process, on this database) runs a query seen before without parsing and planning it.
+        self.conn = self.idle.pop() if self.shared and self.idle else ladybug.Connection(self.db)
 
     def run(self, text: str, params: dict[str, Any]) -> Rows:
         columns, rows = self.stream(text, params)
         return Rows(columns, list(rows))
 
     def stream(self, text: str, params: dict[str, Any]) -> tuple[list[str], Iterator[dict[str, Any]]]:
-        query, values = to_ladybug(text, params)
+        query, values = to_ladybug(text, params, self.model)
         try:
             result = self.conn.execute(query, values)
         except RuntimeError as exc:
@@ -92,25 +98,33 @@ class LadybugEngine:
         return columns, rows()
 
     def close(self) -> None:
-        self.conn.close()
+        conn, self.conn = self.conn, None
+        if conn is None:  # closed already
+            return
+        if self.shared and len(self.idle) < IDLE_CONNECTIONS:
+            self.idle.append(conn)  # its results are closed: the rows were read to the end or dropped
+            return
+        conn.close()
         if not self.shared:
             self.db.close()
 
 
-_DATABASES: dict[str, tuple[tuple[int, int], Any]] = {}
+IDLE_CONNECTIONS = 4  # per database: enough for a few queries streaming at once in one process
+_DATABASES: dict[str, tuple[tuple[int, int], Any, list]] = {}
 
 
-def _shared_database(path: Path):
+def _shared_database(path: Path) -> tuple[Any, list]:
     """The build's Ladybug database, opened read-only once per process while it stays the same file (a rebuild
-    publishes a new one, with a new stamp beside it): opening it costs more than most queries on it."""
+    publishes a new one, with a new stamp beside it): opening it costs more than most queries on it. With it,
+    the list of its idle connections."""
     import ladybug
 
     stamp = (path.parent / STAMP).stat()
     key, version = str(path.resolve()), (stamp.st_ino, stamp.st_mtime_ns)
     found = _DATABASES.get(key)
     if found is None or found[0] != version:
-        found = _DATABASES[key] = (version, ladybug.Database(str(path), read_only=True))
-    return found[1]
+        found = _DATABASES[key] = (version, ladybug.Database(str(path), read_only=True), [])
+    return found[1], found[2]
 
 
 class Neo4jEngine:

@@ -13,22 +13,34 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core import fsops
 from ..core.errors import IncidentKGError, PathError
 from ..core.graph import MANIFEST
 from ..core.graph import graph_dir as build_dir
 from ..core.runtime import Progress
-from ..ontology.projection import GraphModel, PropertyGraph, from_build, model
+from ..core.graphmodel import GraphModel, model_digest, model_from_json, model_to_json
+
+if TYPE_CHECKING:
+    from ..ontology.projection import PropertyGraph
 
 LADYBUG_DIR = "ladybug"
 LADYBUG_DB = "graph.lbug"
 STAMP = "stamp.json"
+MODEL = "model.json"  # the property-graph model the database was made with, read by the Cypher translation
+
+
+def _projection():
+    # The projection loads rdflib and parses the ontology: needed to make a copy, not to query one.
+    from ..ontology import projection
+
+    return projection
 
 
 def ladybug_schema(graph: GraphModel | None = None) -> list[str]:
     """CREATE statements for every node and relationship table, generated from the projection."""
-    graph = graph or model()
+    graph = graph or _projection().model()
     statements = []
     for label in graph.labels.values():
         columns = ", ".join(
@@ -54,7 +66,7 @@ def node_table(label: str, rows: list[dict], graph: GraphModel | None = None):
     """Rows of one label as an Arrow table typed by the schema (so all-null columns still have a type)."""
     import pyarrow as pa
 
-    graph = graph or model()
+    graph = graph or _projection().model()
     columns = graph.labels[label].columns
     schema = pa.schema([(c.name, _arrow_type(c.type)) for c in columns])
     return pa.Table.from_pylist(rows, schema=schema)  # row dicts to columns in C++, not a Python loop per cell
@@ -64,7 +76,7 @@ def copy_statements(pgraph: PropertyGraph) -> list[tuple[str, object]]:
     """(COPY statement, Arrow table) pairs: one per label and one per relationship type and label pair."""
     import pyarrow as pa
 
-    graph = model()
+    graph = _projection().model()
     by_label: dict[str, list[dict]] = {}
     for batch in pgraph.nodes:
         by_label.setdefault(batch.label, []).extend(batch.rows)
@@ -95,7 +107,7 @@ def _stamp(graph_dir: Path) -> dict:
     manifest = (graph_dir / MANIFEST).read_bytes()
     return {
         "build": hashlib.sha256(manifest).hexdigest(),
-        "schema": hashlib.sha256("\n".join(ladybug_schema()).encode()).hexdigest(),
+        "schema": model_digest(),  # the schema is generated from the model, the model from these files
         "ladybug": getattr(ladybug, "__version__", ""),
     }
 
@@ -137,6 +149,11 @@ def ensure_ladybug(graph_dir: Path | None = None, progress: Progress | None = No
         return path
 
 
+def ladybug_model(graph_dir: Path) -> GraphModel:
+    """The property-graph model a build's Ladybug database was made with (current when `is_current`)."""
+    return model_from_json((Path(graph_dir) / LADYBUG_DIR / MODEL).read_text(encoding="utf-8"))
+
+
 def is_current(graph_dir: Path) -> bool:
     """Whether a build has its Ladybug copy, made from this build with this schema and Ladybug version."""
     try:
@@ -161,7 +178,7 @@ def _make(graph_dir: Path, progress: Progress | None) -> Path:
     folder = graph_dir / LADYBUG_DIR
     stamp = _stamp(graph_dir)
     step("ladybug: projecting the graph", 0, 1)
-    pgraph = from_build(graph_dir)
+    pgraph = _projection().from_build(graph_dir)
     tmp = fsops.make_temp(folder)
     try:
         # One checkpoint at the end instead of one per COPY: several times faster for ~60 small COPYs.
@@ -172,6 +189,7 @@ def _make(graph_dir: Path, progress: Progress | None) -> Path:
         conn.execute("CHECKPOINT")
         conn.close()
         db.close()
+        (tmp / MODEL).write_text(model_to_json(_projection().model()), encoding="utf-8")
         (tmp / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
         fsops.publish(tmp, folder)
     except BaseException:
@@ -198,4 +216,4 @@ def finish_build(folder: Path, progress: Progress | None = None) -> None:
 
 
 __all__ = ["LADYBUG_DIR", "copy_statements", "ensure_ladybug", "finish_build", "is_current", "ladybug_path",
-           "ladybug_schema", "load_ladybug", "node_table"]
+           "ladybug_model", "ladybug_schema", "load_ladybug", "node_table"]

@@ -18,7 +18,9 @@
 // Per source (speaker), incident and agency: the agency's opponents (armed participants a statement about the
 // incident puts on another side than the agency or an organisation it belongs to); the source's highest figure
 // for each party that is an opponent or within one, summed over the parties; the same for the agency's own dead
-// (its figures and its units'); then summed per period.
+// (its figures and its units'); then summed per period. Each source's statements are reached from the incident
+// and checked for their speaker: reached from the speaker, a source behind most statements (a whole dataset)
+// would join every one of them with every incident.
 MATCH (i:Incident)-[:PARTICIPANT]->(ag:GovernmentAgency)
 WHERE i.startDate IS NOT NULL AND ($agency IS NULL OR ag.id = $agency)
 MATCH (st:Statement)-[:INCIDENT]->(i)
@@ -30,18 +32,18 @@ OPTIONAL MATCH (ss:Statement)-[:INCIDENT]->(i), (ss)-[:PARTICIPATION]->(mine:Par
 WHERE mine.side <> theirs.side AND theirs.participantRole IN ['armed-group', 'state-force']
   AND (own.id = ag.id OR EXISTS { MATCH (ag)-[:WITHIN_ORGANIZATION]->(own) })
 WITH sp, i, ag, collect(DISTINCT opp.id) AS opponents
-OPTIONAL MATCH (s1:Statement)-[:SPEAKER]->(sp), (s1)-[:INCIDENT]->(i), (s1)-[:QUANTITY]->(q1:Quantity)-[:PARTY]->(p1:Agent)
-WHERE q1.category = 'killed' AND q1.value IS NOT NULL AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s1) }
+OPTIONAL MATCH (i)<-[:INCIDENT]-(s1:Statement)-[:QUANTITY]->(q1:Quantity)-[:PARTY]->(p1:Agent)
+WHERE q1.category = 'killed' AND q1.value IS NOT NULL AND EXISTS { MATCH (s1)-[:SPEAKER]->(sp) } AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s1) }
   AND (p1.id IN opponents OR EXISTS { MATCH (p1)-[:WITHIN_ORGANIZATION]->(u1:Agent) WHERE u1.id IN opponents })
 WITH sp, i, ag, opponents, p1, max(q1.value) AS party_killed
 WITH sp, i, ag, opponents, coalesce(sum(party_killed), 0) AS opposing_killed
-OPTIONAL MATCH (s2:Statement)-[:SPEAKER]->(sp), (s2)-[:INCIDENT]->(i), (s2)-[:QUANTITY]->(q2:Quantity)-[:PARTY]->(p2:Agent)
-WHERE q2.category = 'wounded' AND q2.value IS NOT NULL AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s2) }
+OPTIONAL MATCH (i)<-[:INCIDENT]-(s2:Statement)-[:QUANTITY]->(q2:Quantity)-[:PARTY]->(p2:Agent)
+WHERE q2.category = 'wounded' AND q2.value IS NOT NULL AND EXISTS { MATCH (s2)-[:SPEAKER]->(sp) } AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s2) }
   AND (p2.id IN opponents OR EXISTS { MATCH (p2)-[:WITHIN_ORGANIZATION]->(u2:Agent) WHERE u2.id IN opponents })
 WITH sp, i, ag, opposing_killed, p2, max(q2.value) AS party_wounded
 WITH sp, i, ag, opposing_killed, coalesce(sum(party_wounded), 0) AS opposing_wounded
-OPTIONAL MATCH (s3:Statement)-[:SPEAKER]->(sp), (s3)-[:INCIDENT]->(i), (s3)-[:QUANTITY]->(q3:Quantity)-[:PARTY]->(p3:Agent)
-WHERE q3.category = 'killed' AND q3.value IS NOT NULL AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s3) }
+OPTIONAL MATCH (i)<-[:INCIDENT]-(s3:Statement)-[:QUANTITY]->(q3:Quantity)-[:PARTY]->(p3:Agent)
+WHERE q3.category = 'killed' AND q3.value IS NOT NULL AND EXISTS { MATCH (s3)-[:SPEAKER]->(sp) } AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s3) }
   AND (p3.id = ag.id OR EXISTS { MATCH (p3)-[:WITHIN_ORGANIZATION]->(ag) })
 WITH sp, i, ag, opposing_killed, opposing_wounded, p3, max(q3.value) AS unit_killed
 WITH sp, i, ag, opposing_killed, opposing_wounded, coalesce(sum(unit_killed), 0) AS own_killed

@@ -100,6 +100,18 @@ def analyst_a_graph(tmp_path_factory) -> Path:
     return out
 
 
+ANALYST_B_CASE = Path(__file__).parent / "cases" / "analyst_b.yaml"
+
+
+@pytest.fixture(scope="session")
+def analyst_b_graph(tmp_path_factory) -> Path:
+    """tests/cases/analyst_b.yaml (invented: contested places, coordinates, dates and times; places with INEGI
+    codes; revised tolls; imprecise dates and unsupported records) built once."""
+    out = tmp_path_factory.mktemp("analyst-b-case") / "build"
+    build([ANALYST_B_CASE], out)
+    return out
+
+
 FUSEKI_LAUNCHER = Path(__file__).parent / "fuseki_server" / "fuseki-server.sh"
 
 

@@ -257,6 +257,14 @@ def test_to_ladybug_rewrites_each_gap():
                     "RETURN regexp_replace(label(r), '_REL$', '') AS t")
     text, _ = to_ladybug("MATCH (s:Statement)-[:CLAIM|INCIDENT]->(x) RETURN x")
     assert "[:CLAIM_REL|INCIDENT_REL]" in text
+    # an OPTIONAL MATCH after a MATCH, UNWIND or another OPTIONAL MATCH gets a WITH * barrier; at the start of a
+    # query part or after a WITH it needs none
+    text, _ = to_ladybug("MATCH (s:Statement) OPTIONAL MATCH (s)-[:CLAIM]->(c) OPTIONAL MATCH (s)-[:QUANTITY]->(q) "
+                         "WITH s, c OPTIONAL MATCH (c)-[:INCIDENT]->(i) UNWIND [1] AS k OPTIONAL MATCH (i)-[:PLACE]->(p) "
+                         "RETURN s UNION OPTIONAL MATCH (x:Claim) RETURN x AS s")
+    assert text == ("MATCH (s:Statement) WITH * OPTIONAL MATCH (s)-[:CLAIM_REL]->(c) WITH * OPTIONAL MATCH "
+                    "(s)-[:QUANTITY_REL]->(q) WITH s, c OPTIONAL MATCH (c)-[:INCIDENT_REL]->(i) UNWIND [1] AS k WITH * "
+                    "OPTIONAL MATCH (i)-[:PLACE_REL]->(p) RETURN s UNION OPTIONAL MATCH (x:Claim) RETURN x AS s")
     # strings, comments and unknown labels are left alone
     original = "MATCH (n:Agent) WHERE n.name = 'MATCH (x:Raid {id: 1})' RETURN n // type(r) [0]"
     assert to_ladybug(original)[0] == original
@@ -345,6 +353,30 @@ def test_ladybug_cache_is_made_once_and_rebuilt_when_stale(tmp_path):
         assert engine.run("MATCH (n) RETURN count(n) AS n", {}).rows == [{"n": from_build(out).node_count}]
     finally:
         engine.close()
+
+
+def test_the_copy_keeps_the_model_it_was_made_with_and_a_changed_ontology_makes_it_stale(tmp_path, monkeypatch):
+    from incidentkg.core import graphmodel
+    from incidentkg.queries import ladybug as ladybug_module
+    from incidentkg.queries.ladybug import is_current, ladybug_model
+
+    out = tmp_path / "g"
+    build([CASE], out)
+    ensure_ladybug(out)
+    # the saved model is the ontology's, read back without parsing the ontology
+    assert ladybug_model(out) == model()
+    assert is_current(out)
+    # an edited ontology file (here: one more byte in the shapes) gives another digest: the copy is stale
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_bytes(graphmodel.MODEL_SOURCES[1].read_bytes() + b"\n")
+    sources = (graphmodel.MODEL_SOURCES[0], shapes, *graphmodel.MODEL_SOURCES[2:])
+    monkeypatch.setattr(graphmodel, "MODEL_SOURCES", sources)
+    graphmodel.model_digest.cache_clear()
+    try:
+        assert not is_current(out)
+        assert ladybug_module.model_digest() != json.loads((out / "ladybug" / "stamp.json").read_text())["schema"]
+    finally:
+        graphmodel.model_digest.cache_clear()
 
 
 def test_cypher_index_makes_the_copy_of_a_no_ladybug_build_once(tmp_path):
@@ -532,3 +564,22 @@ def test_query_run_cli_on_neo4j(neo4j_loaded_case, property_graph_case_graph):
     key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
     assert sorted(map(key, json.loads(server.output))) == sorted(map(key, json.loads(sparql.output)))
     assert json.loads(auto.output) == json.loads(server.output)
+
+
+def test_ladybug_connections_are_reused_one_query_at_a_time(tmp_path):
+    out = tmp_path / "g"
+    build([CASE], out)
+    first, second = LadybugEngine(out), LadybugEngine(out)
+    assert first.conn is not second.conn  # two queries open at once never share a connection
+    conn = first.conn
+    first.close()
+    first.close()  # a second close gives nothing back twice
+    third, fourth = LadybugEngine(out), LadybugEngine(out)
+    try:
+        assert third.conn is conn and fourth.conn is not conn  # the idle one is taken again, by one engine only
+        query = "MATCH (i:Incident) WHERE i.id = $id RETURN i.id AS id"
+        assert third.run(query, {"id": "pg-incident"}).rows == [{"id": "pg-incident"}]
+        assert third.run(query, {"id": "no-such-incident"}).rows == []  # a prepared statement, new values
+    finally:
+        for engine in (second, third, fourth):
+            engine.close()

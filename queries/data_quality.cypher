@@ -1,0 +1,59 @@
+//+ name: data_quality
+//+ description: >-
+//+   What in the graph needs an editor's look, one row per record and issue - placeholder-date (a statement's or
+//+   document's date of accuracy unknown), imprecise-date (known to the month or year only), no-url (a document
+//+   without a URL), single-source (a claim that statements of only one speaker assert, revised statements
+//+   left out; source is that speaker), unsupported (an incident no statement is about, a claim no statement
+//+   asserts or denies). Dates and accuracies are those of the record.
+//+ columns: [issue, record_kind, record, record_name, date, accuracy, source]  # what the default table shows
+//+ params:
+//+   issue: {type: string, default: null, description: "Only this issue: placeholder-date, imprecise-date, no-url, single-source or unsupported; or all."}
+// Names are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin. One branch per
+// kind of issue, each skipped whole when the issue parameter names another. Rows come branch by branch (Ladybug
+// has no CALL subqueries to sort a UNION as a whole); a column a branch leaves empty is a typed null (CASE WHEN
+// false THEN ...), since Ladybug's UNION refuses an untyped NULL beside a string or a date.
+MATCH (s:Statement)
+WHERE s.dateAccuracy IS NOT NULL AND s.dateAccuracy <> 'day'
+WITH s, CASE WHEN s.dateAccuracy = 'unknown' THEN 'placeholder-date' ELSE 'imprecise-date' END AS issue
+WHERE $issue IS NULL OR issue = $issue
+RETURN issue, 'Statement' AS record_kind, s.id AS record, s.preferredName AS record_name, s.date AS date,
+       s.dateAccuracy AS accuracy, CASE WHEN false THEN '' END AS source
+ORDER BY issue, record
+UNION ALL
+MATCH (d:Document)
+WHERE d.publishedAccuracy IS NOT NULL AND d.publishedAccuracy <> 'day'
+WITH d, CASE WHEN d.publishedAccuracy = 'unknown' THEN 'placeholder-date' ELSE 'imprecise-date' END AS issue
+WHERE $issue IS NULL OR issue = $issue
+RETURN issue, 'Document' AS record_kind, d.id AS record, d.preferredName AS record_name, d.published AS date,
+       d.publishedAccuracy AS accuracy, CASE WHEN false THEN '' END AS source
+ORDER BY issue, record
+UNION ALL
+MATCH (d:Document)
+WHERE ($issue IS NULL OR $issue = 'no-url') AND d.url IS NULL
+RETURN 'no-url' AS issue, 'Document' AS record_kind, d.id AS record, d.preferredName AS record_name,
+       d.published AS date, CASE WHEN false THEN '' END AS accuracy, CASE WHEN false THEN '' END AS source
+ORDER BY record
+UNION ALL
+MATCH (s:Statement)-[:CLAIM]->(c:Claim)
+WHERE ($issue IS NULL OR $issue = 'single-source') AND s.stance = 'asserts'
+  AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s) }
+MATCH (s)-[:SPEAKER]->(sp:Agent)
+WITH c, count(DISTINCT sp) AS speakers, min(sp.id) AS source
+WHERE speakers = 1
+RETURN 'single-source' AS issue, 'Claim' AS record_kind, c.id AS record, c.preferredName AS record_name,
+       CASE WHEN false THEN date('2000-01-01') END AS date, CASE WHEN false THEN '' END AS accuracy, source
+ORDER BY record
+UNION ALL
+MATCH (i:Incident)
+WHERE ($issue IS NULL OR $issue = 'unsupported') AND NOT EXISTS { MATCH (:Statement)-[:INCIDENT]->(i) }
+RETURN 'unsupported' AS issue, 'Incident' AS record_kind, i.id AS record, i.preferredName AS record_name,
+       CASE WHEN false THEN date('2000-01-01') END AS date, CASE WHEN false THEN '' END AS accuracy,
+       CASE WHEN false THEN '' END AS source
+ORDER BY record
+UNION ALL
+MATCH (c:Claim)
+WHERE ($issue IS NULL OR $issue = 'unsupported') AND NOT EXISTS { MATCH (:Statement)-[:CLAIM]->(c) }
+RETURN 'unsupported' AS issue, 'Claim' AS record_kind, c.id AS record, c.preferredName AS record_name,
+       CASE WHEN false THEN date('2000-01-01') END AS date, CASE WHEN false THEN '' END AS accuracy,
+       CASE WHEN false THEN '' END AS source
+ORDER BY record

@@ -87,6 +87,19 @@ def sides_case_graph(tmp_path_factory) -> Path:
     return out
 
 
+ANALYST_A_CASE = Path(__file__).parent / "cases" / "analyst_a.yaml"
+
+
+@pytest.fixture(scope="session")
+def analyst_a_graph(tmp_path_factory) -> Path:
+    """tests/cases/analyst_a.yaml (invented: revisions across speakers, relays and citations, an official out of
+    office, contradictions with counterparts) built once, for figure_revisions, single_source_figures,
+    most_contradicted, citation_chain and official_vs_independent."""
+    out = tmp_path_factory.mktemp("analyst-a-case") / "build"
+    build([ANALYST_A_CASE], out)
+    return out
+
+
 ANALYST_B_CASE = Path(__file__).parent / "cases" / "analyst_b.yaml"
 
 

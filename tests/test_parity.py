@@ -1,6 +1,6 @@
 """Every saved query answers the same on the three engines: SPARQL on Oxigraph, its Cypher twin on Ladybug (the
 embedded engine) and on a real Neo4j server - for the bundled case, tests/property_graph_case.yaml,
-tests/cases/sides.yaml (the v2 evidence model's edge cases) and tests/cases/analyst_b.yaml, with
+tests/cases/sides.yaml (the v2 evidence model's edge cases), tests/cases/analyst_a.yaml and analyst_b.yaml, with
 default parameters and with parameters drawn from the data. Rows are compared after normalising types (numbers
 as floats) and order."""
 
@@ -33,7 +33,7 @@ def normalised(result, columns: list[str]) -> list[tuple]:
     return sorted((tuple(value(row[c]) for c in columns) for row in result.rows), key=repr)
 
 
-@pytest.fixture(scope="module", params=["bundled", "property_graph_case", "sides_case", "analyst_b"])
+@pytest.fixture(scope="module", params=["bundled", "property_graph_case", "sides_case", "analyst_a", "analyst_b"])
 def graph(request, neo4j_config) -> tuple[Path, object]:
     """A built graph with its Ladybug database made and the same graph (alone) in Neo4j."""
     folder = request.getfixturevalue(f"{request.param}_graph" if request.param != "bundled" else "bundled_graph")

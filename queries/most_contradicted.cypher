@@ -1,0 +1,57 @@
+//+ name: most_contradicted
+//+ description: >-
+//+   Per incident, speakers and outlets ranked by how many of their statements stand in a contradiction about it:
+//+   a statement stands in one when it supports one of two contradicting claims (asserting it, or denying the other) and some statement
+//+   supports the other. One row per agent, role (speaker: it made the statements; outlet: it published a
+//+   document reporting them) and counterpart, the speaker of a statement on the other side: statements counts
+//+   the agent's statements in any contradiction, against those facing that counterpart.
+//+ columns: [incident, role, agent_name, statements, counterpart_name, against]  # what the default table shows
+//+ params:
+//+   incident: {type: id, default: null, description: Only contradictions about this incident (record id), or all.}
+//+   agent: {type: id, default: null, description: Only this speaker or outlet (agent record id), or all.}
+// Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
+// CONTRADICTS is stored both ways (the property is symmetric), so each pair is met from both of its claims.
+// Per agent and statement the counterparts it faces; then the agent's total and, per counterpart, how many of its
+// statements face it. One branch per role (outlets first): rows come branch by branch, as a UNION cannot be
+// sorted as a whole on Ladybug, so the SPARQL twin's order (incident, then role) differs when there are several.
+MATCH (c:Claim)-[:CONTRADICTS]->(o:Claim)
+MATCH (c)-[:INCIDENT]->(i:Incident)
+WHERE $incident IS NULL OR i.id = $incident
+MATCH (s:Statement)-[:CLAIM]->(sc:Claim)
+WHERE (sc.id = c.id AND s.stance = 'asserts') OR (sc.id = o.id AND s.stance = 'denies')
+MATCH (t:Statement)-[:CLAIM]->(tc:Claim)
+WHERE (tc.id = o.id AND t.stance = 'asserts') OR (tc.id = c.id AND t.stance = 'denies')
+MATCH (t)-[:SPEAKER]->(cp:Agent)
+MATCH (s)-[:REPORTED_IN]->(:Document)-[:PUBLISHER]->(a:Agent)
+WHERE $agent IS NULL OR a.id = $agent
+WITH i, a, s, collect(DISTINCT cp.id) AS counterparts
+WITH i, a, count(s) AS statements, collect(counterparts) AS faced
+UNWIND faced AS counterparts
+UNWIND counterparts AS cpid
+WITH i, a, statements, cpid, count(*) AS against
+MATCH (cp:Agent)
+WHERE cp.id = cpid
+RETURN i.id AS incident, 'outlet' AS role, a.id AS agent, a.preferredName AS agent_name, statements, cp.id AS counterpart,
+       cp.preferredName AS counterpart_name, against
+ORDER BY incident, statements DESC, agent, against DESC, counterpart
+UNION ALL
+MATCH (c:Claim)-[:CONTRADICTS]->(o:Claim)
+MATCH (c)-[:INCIDENT]->(i:Incident)
+WHERE $incident IS NULL OR i.id = $incident
+MATCH (s:Statement)-[:CLAIM]->(sc:Claim)
+WHERE (sc.id = c.id AND s.stance = 'asserts') OR (sc.id = o.id AND s.stance = 'denies')
+MATCH (t:Statement)-[:CLAIM]->(tc:Claim)
+WHERE (tc.id = o.id AND t.stance = 'asserts') OR (tc.id = c.id AND t.stance = 'denies')
+MATCH (t)-[:SPEAKER]->(cp:Agent)
+MATCH (s)-[:SPEAKER]->(a:Agent)
+WHERE $agent IS NULL OR a.id = $agent
+WITH i, a, s, collect(DISTINCT cp.id) AS counterparts
+WITH i, a, count(s) AS statements, collect(counterparts) AS faced
+UNWIND faced AS counterparts
+UNWIND counterparts AS cpid
+WITH i, a, statements, cpid, count(*) AS against
+MATCH (cp:Agent)
+WHERE cp.id = cpid
+RETURN i.id AS incident, 'speaker' AS role, a.id AS agent, a.preferredName AS agent_name, statements, cp.id AS counterpart,
+       cp.preferredName AS counterpart_name, against
+ORDER BY incident, statements DESC, agent, against DESC, counterpart

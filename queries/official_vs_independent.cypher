@@ -2,11 +2,12 @@
 //+ description: >-
 //+   Per incident, category and party (for a count without a party, its party_scope), the state sources'
 //+   figures beside the independent ones: state sources are government agencies (armed forces included) and
-//+   people holding a post in one on the statement's date; independent ones are news outlets, human-rights
-//+   bodies and research bodies and people holding a post in one. Each side's lowest and highest point value and
-//+   number of sources (speakers); gap is the independent highest minus the state highest (positive when the
-//+   independent sources count more), empty unless both sides give a figure. Other speakers (witnesses,
-//+   families, unclassed organisations) are left out, and so are revised statements.
+//+   people holding a post in one on the statement's date; independent ones are the ontology's independent
+//+   sources (news outlets, human-rights bodies, research bodies) and people holding a post in one. Each
+//+   side's lowest and highest point value and number of sources (speakers); gap is the independent highest
+//+   minus the state highest (positive when the independent sources count more), empty unless both sides give
+//+   a figure. Other speakers (witnesses, families, unclassed organisations) are left out, and so are revised
+//+   statements.
 //+ columns: [incident, category, party_name, party_scope, state_min, state_max, independent_min, independent_max, gap]  # what the default table shows
 //+ params:
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
@@ -28,8 +29,8 @@ WHERE (side = 'state'
                         WHERE (post.startDate IS NULL OR post.startDate <= s.date)
                           AND (post.endDate IS NULL OR post.endDate >= s.date) }))
    OR (side = 'independent'
-       AND (sp:NewsOutlet OR sp:HumanRightsBody OR sp:ResearchBody
-            OR EXISTS { MATCH (sp)<-[:HOLDER]-(post:Post)-[:ORGANIZATION]->(:NewsOutlet|HumanRightsBody|ResearchBody)
+       AND (sp:IndependentSource
+            OR EXISTS { MATCH (sp)<-[:HOLDER]-(post:Post)-[:ORGANIZATION]->(:IndependentSource)
                         WHERE (post.startDate IS NULL OR post.startDate <= s.date)
                           AND (post.endDate IS NULL OR post.endDate >= s.date) }))
 OPTIONAL MATCH (q)-[:PARTY]->(p:Agent)

@@ -64,52 +64,41 @@ def neo4j_config(tmp_path_factory):
         subprocess.run(["bash", str(NEO4J_LAUNCHER), "stop"], env=env, capture_output=True, text=True, timeout=120)
 
 
-PROPERTY_GRAPH_CASE = Path(__file__).parent / "property_graph_case.yaml"
+CASES = Path(__file__).parent / "cases"
+
+
+def built(tmp_path_factory, case: Path) -> Path:
+    """A case file built once into a folder of the session's own."""
+    out = tmp_path_factory.mktemp(case.stem.replace("_", "-")) / "build"
+    build([case], out)
+    return out
 
 
 @pytest.fixture(scope="session")
 def property_graph_case_graph(tmp_path_factory) -> Path:
-    """tests/property_graph_case.yaml (language, cardinality and optional-value edge cases) built once."""
-    out = tmp_path_factory.mktemp("pg-case") / "build"
-    build([PROPERTY_GRAPH_CASE], out)
-    return out
-
-
-SIDES_CASE = Path(__file__).parent / "cases" / "sides.yaml"
+    """tests/property_graph_case.yaml (language, cardinality and optional-value edge cases)."""
+    return built(tmp_path_factory, Path(__file__).parent / "property_graph_case.yaml")
 
 
 @pytest.fixture(scope="session")
 def sides_case_graph(tmp_path_factory) -> Path:
-    """tests/cases/sides.yaml (the v2 evidence model's edge cases: sides, sub-organisations, revisions, denials)
-    built once."""
-    out = tmp_path_factory.mktemp("sides-case") / "build"
-    build([SIDES_CASE], out)
-    return out
-
-
-ANALYST_A_CASE = Path(__file__).parent / "cases" / "analyst_a.yaml"
+    """tests/cases/sides.yaml (the v2 evidence model's edge cases: sides, sub-organisations, revisions, denials)."""
+    return built(tmp_path_factory, CASES / "sides.yaml")
 
 
 @pytest.fixture(scope="session")
 def analyst_a_graph(tmp_path_factory) -> Path:
     """tests/cases/analyst_a.yaml (invented: revisions across speakers, relays and citations, an official out of
-    office, contradictions with counterparts) built once, for figure_revisions, single_source_figures,
-    most_contradicted, citation_chain and official_vs_independent."""
-    out = tmp_path_factory.mktemp("analyst-a-case") / "build"
-    build([ANALYST_A_CASE], out)
-    return out
-
-
-ANALYST_B_CASE = Path(__file__).parent / "cases" / "analyst_b.yaml"
+    office, contradictions with counterparts), for figure_revisions, single_source_figures, most_contradicted,
+    citation_chain and official_vs_independent."""
+    return built(tmp_path_factory, CASES / "analyst_a.yaml")
 
 
 @pytest.fixture(scope="session")
 def analyst_b_graph(tmp_path_factory) -> Path:
     """tests/cases/analyst_b.yaml (invented: contested places, coordinates, dates and times; places with INEGI
-    codes; revised tolls; imprecise dates and unsupported records) built once."""
-    out = tmp_path_factory.mktemp("analyst-b-case") / "build"
-    build([ANALYST_B_CASE], out)
-    return out
+    codes; revised tolls; imprecise dates and unsupported records)."""
+    return built(tmp_path_factory, CASES / "analyst_b.yaml")
 
 
 FUSEKI_LAUNCHER = Path(__file__).parent / "fuseki_server" / "fuseki-server.sh"

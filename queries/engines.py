@@ -60,9 +60,7 @@ class LadybugEngine:
 
         self.shared = True
         try:
-            path = ensure_ladybug(graph_dir)
-            self.db, self.idle = _shared_database(path)
-            self.model = ladybug_model(path.parent.parent)
+            self.db, self.idle, self.model = _shared_database(ensure_ladybug(graph_dir))
         except PermissionError:  # a read-only build folder: keep the database in memory for this process
             sys.stderr.write(f"note: {graph_dir or 'the build'}: read-only and without an embedded Cypher (Ladybug) "
                              "copy, so one is made in memory for this query\n")
@@ -110,21 +108,22 @@ class LadybugEngine:
 
 
 IDLE_CONNECTIONS = 4  # per database: enough for a few queries streaming at once in one process
-_DATABASES: dict[str, tuple[tuple[int, int], Any, list]] = {}
+_DATABASES: dict[str, tuple[tuple[int, int], Any, list, Any]] = {}
 
 
-def _shared_database(path: Path) -> tuple[Any, list]:
+def _shared_database(path: Path) -> tuple[Any, list, Any]:
     """The build's Ladybug database, opened read-only once per process while it stays the same file (a rebuild
     publishes a new one, with a new stamp beside it): opening it costs more than most queries on it. With it,
-    the list of its idle connections."""
+    the list of its idle connections and the property-graph model it was made with."""
     import ladybug
 
     stamp = (path.parent / STAMP).stat()
     key, version = str(path.resolve()), (stamp.st_ino, stamp.st_mtime_ns)
     found = _DATABASES.get(key)
     if found is None or found[0] != version:
-        found = _DATABASES[key] = (version, ladybug.Database(str(path), read_only=True), [])
-    return found[1], found[2]
+        found = _DATABASES[key] = (version, ladybug.Database(str(path), read_only=True), [],
+                                   ladybug_model(path.parent.parent))
+    return found[1], found[2], found[3]
 
 
 class Neo4jEngine:

@@ -16,7 +16,8 @@ written in Neo4j's dialect; `to_ladybug()` is the one place that bridges Ladybug
 - property maps in MATCH patterns become WHERE conditions, and `MATCH (a {..}), (b {..})` becomes
   `MATCH (a) WHERE .. MATCH (b) WHERE ..`, which Ladybug plans as index lookups rather than a filtered product;
 - a null parameter cannot be typed by Ladybug's binder, so it is written as the literal NULL (the only value
-  ever inlined; every other value stays a parameter);
+  ever inlined; every other value stays a parameter), and the test `$p IS NULL` of a parameter given a value
+  is written false (`IS NOT NULL` true), so that `$p IS NULL OR n.id = $p` plans as a key look-up;
 - every OPTIONAL MATCH after another clause gets a `WITH *` in front: without that barrier Ladybug plans the
   optional pattern over its whole relationship tables and joins it afterwards, so one incident's statements
   cost as much as all of them; with it the pattern is expanded from the rows at hand (same rows either way).
@@ -441,6 +442,8 @@ def to_ladybug(text: str, params: dict[str, Any] | None = None, graph: GraphMode
             name = tok.text[1:].strip("`")
             if name in params and params[name] is None:
                 tok.kind, tok.text = "word", "NULL"
+            elif name in params:
+                _fold_null_test(tokens, i)
 
     # MATCH patterns, innermost (last) first so earlier indexes stay valid.
     rewriter = _Rewriter(graph)
@@ -459,6 +462,23 @@ def to_ladybug(text: str, params: dict[str, Any] | None = None, graph: GraphMode
     used = {t.text[1:].strip("`") for t in tokenize(out) if t.kind == "param"}
     merged = {k: v for k, v in {**params, **new_params}.items() if k in used}
     return out, merged
+
+
+def _fold_null_test(tokens: list[Tok], i: int) -> None:
+    """`$p IS NULL` / `$p IS NOT NULL` of a parameter given a value, written as false / true: Ladybug folds
+    `false OR n.id = $p` to the key look-up, while the test on a parameter makes it scan the table and filter."""
+    is_ = _next_sig(tokens, i)
+    if is_ is None or not tokens[is_].word("IS"):
+        return
+    word = _next_sig(tokens, is_)
+    negated = word is not None and tokens[word].word("NOT")
+    if negated:
+        word = _next_sig(tokens, word)
+    if word is None or not tokens[word].word("NULL"):
+        return
+    tokens[i] = Tok("word", "true" if negated else "false")
+    for j in range(i + 1, word + 1):
+        tokens[j] = Tok("ws", "")
 
 
 __all__ = ["Tok", "to_ladybug", "tokenize"]

@@ -13,30 +13,35 @@
 //+   category: {type: string, default: null, description: "Only this category, e.g. killed, or all."}
 // Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
 // First the accounts with two or more statements - incident, category, party ('' without one) or scope ('' with
-// one), and the speaker of the statement the revisions go back to - then each of their statements.
+// one), and the source: the speaker of the first statement, one REPLACES hop back (the build closes revises
+// into replaces; a variable-length REVISES path would be expanded from every statement on Ladybug), or the
+// statement's own speaker when it revises nothing - then each of their statements.
 MATCH (gs:Statement)-[:INCIDENT]->(i:Incident)
 WHERE $incident IS NULL OR i.id = $incident
 MATCH (gs)-[:QUANTITY]->(gq:Quantity)
 WHERE $category IS NULL OR gq.category = $category
-MATCH (gs)-[:REVISES*0..30]->(gfirst:Statement)
+MATCH (gs)-[:SPEAKER]->(gsp:Agent)
+OPTIONAL MATCH (gs)-[:REPLACES]->(gfirst:Statement)-[:SPEAKER]->(gfs:Agent)
 WHERE NOT EXISTS { MATCH (gfirst)-[:REVISES]->(:Statement) }
-MATCH (gfirst)-[:SPEAKER]->(src:Agent)
 OPTIONAL MATCH (gq)-[:PARTY]->(gp:Agent)
-WITH i, src, gq.category AS category, coalesce(gp.id, '') AS group_party,
+WITH i, coalesce(gfs.id, gsp.id) AS source, gq.category AS category, coalesce(gp.id, '') AS group_party,
      CASE WHEN gp IS NULL THEN coalesce(gq.partyScope, 'not-stated') ELSE '' END AS group_scope,
      count(DISTINCT gs) AS statements
 WHERE statements > 1
 MATCH (s:Statement)-[:INCIDENT]->(i)
 MATCH (s)-[:QUANTITY]->(q:Quantity)
 WHERE q.category = category
-MATCH (s)-[:REVISES*0..30]->(first:Statement)
-WHERE NOT EXISTS { MATCH (first)-[:REVISES]->(:Statement) }
-MATCH (first)-[:SPEAKER]->(src)
 MATCH (s)-[:SPEAKER]->(sp:Agent)
+OPTIONAL MATCH (s)-[:REPLACES]->(first:Statement)-[:SPEAKER]->(fs:Agent)
+WHERE NOT EXISTS { MATCH (first)-[:REVISES]->(:Statement) }
+WITH i, category, source, s, sp, q, group_party, group_scope, coalesce(fs.id, sp.id) AS account_source
+WHERE account_source = source
 OPTIONAL MATCH (q)-[:PARTY]->(p:Agent)
-WITH i, category, src, s, sp, q, p, group_party, group_scope
+WITH i, category, source, s, sp, q, p, group_party, group_scope
 WHERE coalesce(p.id, '') = group_party
   AND CASE WHEN p IS NULL THEN coalesce(q.partyScope, 'not-stated') ELSE '' END = group_scope
+MATCH (src:Agent)
+WHERE src.id = source
 OPTIONAL MATCH (s)-[:REVISES]->(r:Statement)
 RETURN i.id AS incident, category, p.id AS party, p.preferredName AS party_name,
        CASE WHEN p IS NULL THEN coalesce(q.partyScope, 'not-stated') END AS party_scope,

@@ -28,14 +28,14 @@ UNWIND ids AS sid
 MATCH (s:Statement)
 WHERE s.id = sid
 MATCH (s)-[:SPEAKER]->(sp:Agent)
-// another statement of the group in a document s's documents relay or cite (along a chain), or in another
-// document relaying what one of s's documents relays; matched from s (a recursive pattern inside EXISTS is
-// evaluated from every document)
-OPTIONAL MATCH (s)-[:REPORTED_IN]->(:Document)-[:RELAYS|CITES*1..30]->(:Document)<-[:REPORTED_IN]-(o:Statement)
+// another statement of the group in a document s's documents draw on (relay or cite, along a chain: the build
+// closes both into DRAWS_ON), or in another document republishing what one of s's documents republishes;
+// matched from s
+OPTIONAL MATCH (s)-[:REPORTED_IN]->(:Document)-[:DRAWS_ON]->(:Document)<-[:REPORTED_IN]-(o:Statement)
 WHERE o.id IN ids AND o.id <> s.id
   AND (o.id < s.id OR NOT EXISTS {
-    MATCH (o)-[:REPORTED_IN]->(:Document)-[:RELAYS|CITES*1..30]->(:Document)<-[:REPORTED_IN]-(s) })
-OPTIONAL MATCH (s)-[:REPORTED_IN]->(d1:Document)-[:RELAYS*1..30]->(:Document)<-[:RELAYS*1..30]-(d2:Document),
+    MATCH (o)-[:REPORTED_IN]->(:Document)-[:DRAWS_ON]->(:Document)<-[:REPORTED_IN]-(s) })
+OPTIONAL MATCH (s)-[:REPORTED_IN]->(d1:Document)-[:REPUBLISHES]->(:Document)<-[:REPUBLISHES]-(d2:Document),
                (d2)<-[:REPORTED_IN]-(o2:Statement)
 WHERE o2.id IN ids AND o2.id < s.id AND d1.id <> d2.id
 WITH i, category, p, party_scope, value, statements, documents, s, sp, count(o) + count(o2) AS taken_from

@@ -119,3 +119,35 @@ def test_one_statement_several_claims(built):
     rdf = sparql(built, "SELECT ?c WHERE { id:rubido-toll-noventa-grados ikg:claim ?c }")
     pg = cypher(built, "MATCH (:Statement {id: 'rubido-toll-noventa-grados'})-[:CLAIM]->(c:Claim) RETURN c.id")
     assert ids(rdf) == ids(pg) == [("tanhuato-officer-killed",), ("tanhuato-toll-43",)]
+
+
+def closure(pairs):
+    following = {}
+    for a, b in pairs:
+        following.setdefault(a, set()).add(b)
+    out = set()
+    for start in following:
+        todo, seen = list(following[start]), set()
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(following.get(node, ()))
+        out |= {(start, node) for node in seen}
+    return sorted(out)
+
+
+@pytest.mark.parametrize("entailed, rel, asserted, chained", [
+    ("replaces", "REPLACES", ["revises"], True),
+    ("republishes", "REPUBLISHES", ["relays"], False),  # the case relays one wire at a time
+    ("drawsOn", "DRAWS_ON", ["relays", "cites"], True),
+])
+def test_chains_are_closed_into_one_hop(analyst_a_graph, entailed, rel, asserted, chained):
+    # the revisions and the reporting chains of tests/cases/analyst_a.yaml, closed transitively by the build, so
+    # that a query reaches the first statement or every upstream document in one hop on either engine
+    ensure_ladybug(analyst_a_graph)
+    direct = sparql(analyst_a_graph, "SELECT ?a ?b WHERE { ?a " + "|".join(f"ikg:{p}" for p in asserted) + " ?b }")
+    expected = closure(ids(direct))
+    assert len(expected) > len(ids(direct)) if chained else expected == ids(direct)
+    assert ids(sparql(analyst_a_graph, f"SELECT ?a ?b WHERE {{ ?a ikg:{entailed} ?b }}")) == expected
+    assert ids(cypher(analyst_a_graph, f"MATCH (a)-[:{rel}]->(b) RETURN a.id, b.id")) == expected

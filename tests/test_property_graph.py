@@ -250,6 +250,11 @@ def test_to_ladybug_rewrites_each_gap():
     assert params == {"props__wikidata": "Q1", "props__description": "d"}
     text, params = to_ladybug("MATCH (i:Incident) WHERE $x IS NULL OR i.id = $x RETURN i", {"x": None})
     assert text == "MATCH (i:Incident) WHERE NULL IS NULL OR i.id = NULL RETURN i" and params == {}
+    # a parameter given a value: its null test is decided, so Ladybug plans the key look-up
+    text, params = to_ladybug("MATCH (i:Incident) WHERE ($x IS NULL OR i.id = $x) AND $y IS NOT NULL "
+                              "AND $x.k IS NULL RETURN i", {"x": "a", "y": 2})
+    assert text == "MATCH (i:Incident) WHERE (false OR i.id = $x) AND true AND $x.k IS NULL RETURN i"
+    assert params == {"x": "a"}
     text, _ = to_ladybug("OPTIONAL MATCH (a {id: 'q'}), (b:Claim) RETURN a")  # optional: not split, same meaning
     assert text == "OPTIONAL MATCH (a), (b:Claim) WHERE a.id = 'q' RETURN a"
     text, _ = to_ladybug("MATCH (a {id: 1})-[r]->(b) WHERE type(r) = 'X' RETURN type(r) AS t")
@@ -279,6 +284,7 @@ QUERIES = {
     "keyed": ("MATCH (a:Agent {id: $a}), (d:Document {id: $d}) RETURN a.name_all[0] AS first, d.title AS title",
               {"a": "pg-ministry", "d": "pg-doc-a"}),
     "null_param": ("MATCH (i:Incident) WHERE $x IS NULL OR i.id = $x RETURN i.id AS id", {"x": None}),
+    "bound_param": ("MATCH (a:Agent) WHERE $x IS NULL OR a.id = $x RETURN a.id AS id", {"x": "pg-ministry"}),
     "rounding": ("MATCH (q:Quantity) WHERE q.value = 9 RETURN round(q.value / 2.0) AS r", {}),
     "nodes_as_ids": ("MATCH (p:Post)-[:HOLDER]->(h) RETURN p AS post, h AS holder", {}),
 }
@@ -304,6 +310,7 @@ def check_translated_answers(run, graph_dir: Path) -> None:
     assert {(r["type"], r["id"]) for r in rows("statement_links")} == expected
     assert rows("keyed") == [{"first": "Ministry", "title": "Report A"}]
     assert {r["id"] for r in rows("null_param")} == sparql_ids(graph_dir, "Incident")
+    assert [r["id"] for r in rows("bound_param")] == ["pg-ministry"]
     assert rows("rounding") == [{"r": 5.0}]  # 4.5 rounds up on both engines
     assert {(r["post"], r["holder"]) for r in rows("nodes_as_ids")} == {("pg-post-1", "pg-official"),
                                                                           ("pg-post-2", "pg-silent")}

@@ -344,12 +344,17 @@ class GraphData:
                     for b in joined[index + 1:]:
                         edges.append(Edge(a, b, "links", None, True, link=sid))
                 continue
+            # an edge a sub-property's edge entails (replaces beside revises, withinOrganization beside
+            # subOrganizationOf) says nothing more: drawn once, as the asserted one
+            implied = {(q, t) for p, found in item.links.items() for q in self.onto.super_properties(p) for t in found}
             for prop in sorted(item.links):
                 info = self.onto.properties.get(prop)
                 targets = ([t for _, t in self._reduced_links(item, prop)] if info and info.transitive
                            else item.links[prop])
                 for target in targets:
                     if target not in ids or target == sid or self.top(self.items[target]) == IDENTITY_LINK:
+                        continue
+                    if (prop, target) in implied:
                         continue
                     if info and info.symmetric:
                         key = (prop, *sorted((sid, target)))

@@ -20,7 +20,8 @@ class Entailment:
     """The entailed triples of a graph given a chunk at a time, each chunk holding every triple of its subjects
     (a streaming build): superclass types follow from a chunk alone (`chunk`); symmetric and transitive
     properties need every edge of their property, so `chunk` keeps those edges (few: claims and places) and
-    `closing()` gives what they entail once all chunks are in."""
+    `closing()` gives what they entail once all chunks are in. The sides statements take (ikg:sidesWith) are
+    made here too: from a chunk for what a statement asserts, at the closing for what it denies."""
 
     def __init__(self) -> None:
         onto = load()
@@ -32,21 +33,38 @@ class Entailment:
         # ikg super-properties (subOrganizationOf gives withinOrganization): each edge entails its super-edge
         self._super_props = {nt_iri(str(prop.iri)): [nt_iri(str(onto.properties[q].iri)) for q in supers]
                              for prop in onto.properties.values() if (supers := onto.super_properties(prop.name))}
+        # ikg:sidesWith: a statement sides with the claims it asserts (known from its own chunk) and with those
+        # contradicting a claim it denies (known once every contradiction is in: the denials wait for closing)
+        self._claim, self._stance, self._sides = (nt_iri(str(IKG[n])) for n in ("claim", "stance", "sidesWith"))
+        self._contradicts = nt_iri(str(IKG.contradicts))
+        self._denials: list[tuple[str, str]] = []
 
     def chunk(self, triples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         """The superclass types `triples` entail and lack; their symmetric and transitive edges are kept."""
         supers, edges, super_props = self._supers, self._edges, self._super_props
         types: set[tuple[str, str]] = set()
         inherited: list[tuple[str, str, str]] = []
+        claims: list[tuple[str, str]] = []
+        stances: dict[str, str] = {}
         for s, p, o in triples:
             if p == RDF_TYPE:
                 types.add((s, o))
                 continue
             if p in edges:
                 edges[p].add((s, o))
+            if p == self._claim:
+                claims.append((s, o))
+            elif p == self._stance:
+                stances[s] = parse_literal(o)[0]
             for q in super_props.get(p, ()):
                 inherited.append((s, q, o))
         new: dict[tuple[str, str, str], None] = {}
+        for s, claim in claims:  # a chunk holds every triple of its subjects: the stance is in it too
+            stance = stances.get(s)
+            if stance == "asserts":
+                new[(s, self._sides, claim)] = None
+            elif stance == "denies":
+                self._denials.append((s, claim))
         for s, o in types:
             for parent in supers.get(o, ()):
                 if (s, parent) not in types:
@@ -73,6 +91,13 @@ class Entailment:
                 pairs = _closure(pairs)
             for s, o in pairs - asserted:
                 new[(s, p, o)] = None
+            if p == self._contradicts:
+                contradicting: dict[str, list[str]] = {}
+                for a, b in sorted(pairs):
+                    contradicting.setdefault(a, []).append(b)
+                for s, denied in self._denials:
+                    for claim in contradicting.get(denied, ()):
+                        new[(s, self._sides, claim)] = None
         return list(new)
 
 

@@ -10,15 +10,15 @@
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
 // Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
 // CONTRADICTS is stored both ways (the property is symmetric), so a.id < b.id keeps each pair once.
-// A statement stands on side A when it asserts a or denies b, on side B when it asserts b or denies a.
-MATCH (a:Claim)-[:CONTRADICTS]->(b:Claim)
-WHERE a.id < b.id
-MATCH (a)-[:INCIDENT]->(i:Incident)
-WHERE $incident IS NULL OR i.id = $incident
-OPTIONAL MATCH (sa:Statement)-[:CLAIM]->(ca:Claim), (sa)-[:SPEAKER]->(sa_speaker:Agent),
+// A statement stands on side A when it asserts a or denies b, on side B when it asserts b or denies a: it is
+// reached from the claim through the build's SIDES_WITH (a superset, which also holds sides taken by denying a
+// third claim) and checked on the pair itself.
+MATCH (i:Incident)<-[:INCIDENT]-(a:Claim)-[:CONTRADICTS]->(b:Claim)
+WHERE a.id < b.id AND ($incident IS NULL OR i.id = $incident)
+OPTIONAL MATCH (a)<-[:SIDES_WITH]-(sa:Statement)-[:CLAIM]->(ca:Claim), (sa)-[:SPEAKER]->(sa_speaker:Agent),
                (sa)-[:REPORTED_IN]->(sa_document:Document)-[:PUBLISHER]->(sa_outlet:Agent)
 WHERE (ca.id = a.id AND sa.stance = 'asserts') OR (ca.id = b.id AND sa.stance = 'denies')
-OPTIONAL MATCH (sb:Statement)-[:CLAIM]->(cb:Claim), (sb)-[:SPEAKER]->(sb_speaker:Agent),
+OPTIONAL MATCH (b)<-[:SIDES_WITH]-(sb:Statement)-[:CLAIM]->(cb:Claim), (sb)-[:SPEAKER]->(sb_speaker:Agent),
                (sb)-[:REPORTED_IN]->(sb_document:Document)-[:PUBLISHER]->(sb_outlet:Agent)
 WHERE (cb.id = b.id AND sb.stance = 'asserts') OR (cb.id = a.id AND sb.stance = 'denies')
 RETURN i.id AS incident, i.preferredName AS incident_name, a.id AS claim_a, a.preferredName AS claim_a_text,

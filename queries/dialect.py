@@ -71,6 +71,12 @@ def _text(tokens: list[Tok]) -> str:
     return "".join(t.text for t in tokens)
 
 
+def _plain(tokens: list[Tok]) -> str:
+    """The text without its comments, for a clause rewritten onto one line (a line comment would swallow the
+    rest of it)."""
+    return "".join(" " if t.kind == "comment" else t.text for t in tokens).strip()
+
+
 def _significant(tokens: list[Tok]) -> list[int]:
     return [i for i, t in enumerate(tokens) if t.kind not in ("ws", "comment")]
 
@@ -237,7 +243,7 @@ class _Rewriter:
                     break
             i += 1
         pattern = tokens[start + 1: where if where is not None else end]
-        where_text = _text(tokens[where + 1: end]).strip() if where is not None else ""
+        where_text = _plain(tokens[where + 1: end]) if where is not None else ""
         parts, part_conditions, changed = [], [], False
         for part in _split_top(pattern):
             new_part, conditions = [], []
@@ -258,7 +264,7 @@ class _Rewriter:
                     continue
                 new_part.append(tok)
                 j += 1
-            parts.append(_text(new_part).strip())
+            parts.append(_plain(new_part))
             part_conditions.append(conditions)
         if not changed:
             return None
@@ -319,6 +325,76 @@ def _label_predicates(tokens: list[Tok], graph: GraphModel) -> None:
                     text = f"({tok.text}.kind IN [{', '.join(map(_literal, kinds))}])" if kinds else "false"
                     tokens[i: last + 1] = tokenize(text)
         i += 1
+
+
+def _clauses(tokens: list[Tok]) -> list[tuple[int, int, str]]:
+    """The top-level clauses: (first index, end index, keyword), OPTIONAL MATCH as one clause."""
+    depth, found = 0, []
+    for i, tok in enumerate(tokens):
+        if tok.kind == "op" and tok.text in OPEN:
+            depth += 1
+        elif tok.kind == "op" and tok.text in CLOSE:
+            depth -= 1
+        elif depth == 0 and tok.kind == "word" and tok.text.upper() in CLAUSE_WORDS:
+            word = tok.text.upper()
+            prev = _prev_sig(tokens, i)
+            if word == "MATCH" and prev is not None and tokens[prev].word("OPTIONAL"):
+                continue  # the MATCH of OPTIONAL MATCH
+            if word == "OPTIONAL":
+                word = "OPTIONAL MATCH"
+            if found:
+                found[-1] = (found[-1][0], i, found[-1][2])
+            found.append((i, len(tokens), word))
+    return found
+
+
+def _pattern_variables(tokens: list[Tok]) -> set[str]:
+    """The node and relationship variables a MATCH pattern names."""
+    names = set()
+    for i, tok in enumerate(tokens):
+        if tok.kind == "op" and tok.text in ("(", "["):
+            j = _next_sig(tokens, i)
+            if j is not None and tokens[j].kind in ("word", "quoted"):
+                k = _next_sig(tokens, j)
+                if k is not None and tokens[k].text in (":", ")", "]", "{", "*"):
+                    names.add(_ident(tokens[j]))
+    return names
+
+
+def _merge_matches(tokens: list[Tok]) -> None:
+    """`MATCH a WHERE x MATCH b WHERE y`, where b shares a variable with a, -> `MATCH a, b WHERE (x) AND (y)`:
+    Ladybug orders the joins of one pattern as a whole, from its selective end, while it joins a later MATCH
+    clause to the rows at hand by scanning all of the second pattern's edges. Same rows: Ladybug matches
+    patterns without Neo4j's relationship uniqueness, so one clause or two is the same match."""
+    merged = True
+    while merged:  # one pair at a time, the clauses found again after each (a merge moves what follows)
+        merged = False
+        clauses = _clauses(tokens)
+        for (s1, e1, w1), (s2, e2, w2) in zip(clauses, clauses[1:]):
+            if w1 != "MATCH" or w2 != "MATCH":
+                continue
+            first, second = _split_where(tokens[s1 + 1: e1]), _split_where(tokens[s2 + 1: e2])
+            if not _pattern_variables(first[0]) & _pattern_variables(second[0]):
+                continue
+            conditions = [f"({_plain(w)})" for w in (first[1], second[1]) if w is not None]
+            text = f"MATCH {_plain(first[0])}, {_plain(second[0])}"
+            text += (" WHERE " + " AND ".join(conditions) if conditions else "") + " "
+            tokens[s1:e2] = tokenize(text)
+            merged = True
+            break
+
+
+def _split_where(tokens: list[Tok]) -> tuple[list[Tok], list[Tok] | None]:
+    """A MATCH clause's body (after the keyword): its pattern and its WHERE condition (None without one)."""
+    depth = 0
+    for i, tok in enumerate(tokens):
+        if tok.kind == "op" and tok.text in OPEN:
+            depth += 1
+        elif tok.kind == "op" and tok.text in CLOSE:
+            depth -= 1
+        elif depth == 0 and tok.word("WHERE"):
+            return tokens[:i], tokens[i + 1:]
+    return tokens, None
 
 
 def _barrier_optionals(tokens: list[Tok]) -> None:
@@ -456,6 +532,7 @@ def to_ladybug(text: str, params: dict[str, Any] | None = None, graph: GraphMode
 
     _label_predicates(tokens, graph)
     _rewrite_calls(tokens)
+    _merge_matches(tokens)
     _barrier_optionals(tokens)
 
     out = _text(tokens)

@@ -14,21 +14,28 @@
 //+   to: {type: date, default: null, description: Last start date to include (YYYY-MM-DD), or no limit.}
 // Names are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin. PART_OF is closed
 // transitively by the build, so one step (or none: the place itself) reaches every enclosing municipality and state.
-MATCH (i:Incident)-[:PLACE]->(pl:Place)
+// The places first, then their incidents (Ladybug would otherwise scan every incident to join them to the
+// places), and the incident's columns taken before the aggregation (read after it, Ladybug fetches them by
+// scanning the incident table again).
+MATCH (pl:Place)
 WHERE ($area IS NULL OR pl.id = $area OR EXISTS { MATCH (pl)-[:PART_OF]->(ar:Place) WHERE ar.id = $area })
   AND ($inegi IS NULL OR pl.inegiCode = $inegi
        OR EXISTS { MATCH (pl)-[:PART_OF]->(c:Place) WHERE c.inegiCode = $inegi })
-  AND ($from IS NULL OR i.startDate >= date($from)) AND ($to IS NULL OR i.startDate <= date($to))
+WITH pl
+MATCH (pl)<-[:PLACE]-(i:Incident)
+WHERE ($from IS NULL OR i.startDate >= date($from)) AND ($to IS NULL OR i.startDate <= date($to))
 OPTIONAL MATCH (pl)-[:PART_OF]->(m:Municipality)
 OPTIONAL MATCH (pl)-[:PART_OF]->(st:State)
-WITH i, pl, CASE WHEN pl:Municipality THEN pl ELSE m END AS mun, CASE WHEN pl:State THEN pl ELSE st END AS state
+WITH i, i.id AS incident, i.preferredName AS incident_name, i.startDate AS start_date, pl,
+     CASE WHEN pl:Municipality THEN pl ELSE m END AS mun, CASE WHEN pl:State THEN pl ELSE st END AS state
 OPTIONAL MATCH (i)<-[:INCIDENT]-(s:Statement)-[:QUANTITY]->(q:Quantity)
 WHERE q.category = 'killed' AND q.value IS NOT NULL AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s) }
 OPTIONAL MATCH (q)-[:PARTY]->(p:Agent)
-WITH i, pl, mun, state, s, max(CASE WHEN p IS NULL THEN q.value END) AS whole,
+WITH i, incident, incident_name, start_date, pl, mun, state, s, max(CASE WHEN p IS NULL THEN q.value END) AS whole,
      sum(CASE WHEN p IS NULL THEN 0 ELSE q.value END) AS by_party
-WITH i, pl, mun, state, s, CASE WHEN s IS NULL THEN NULL ELSE coalesce(whole, by_party) END AS toll
-RETURN i.id AS incident, i.preferredName AS incident_name, i.startDate AS start_date, pl.id AS place,
+WITH incident, incident_name, start_date, pl, mun, state, s,
+     CASE WHEN s IS NULL THEN NULL ELSE coalesce(whole, by_party) END AS toll
+RETURN incident, incident_name, start_date, pl.id AS place,
        pl.preferredName AS place_name, mun.id AS municipality, mun.preferredName AS municipality_name,
        mun.inegiCode AS municipality_inegi, state.id AS state, state.preferredName AS state_name,
        state.inegiCode AS state_inegi, count(DISTINCT s) AS toll_statements, min(toll) AS min_toll,

@@ -11,17 +11,18 @@
 //+   agent: {type: id, default: null, description: Only this speaker or outlet (agent record id), or all.}
 // Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
 // CONTRADICTS is stored both ways (the property is symmetric), so each pair is met from both of its claims.
+// A statement is on c's side of the pair (c, o) when it asserts c or denies o: it is reached from c through the
+// build's SIDES_WITH (a superset: it also sides with c by denying another claim contradicting c) and then
+// checked on the pair itself, all in one pattern, which Ladybug joins from the incident outwards.
 // Per agent and statement the counterparts it faces; then the agent's total and, per counterpart, how many of its
 // statements face it. One branch per role (outlets first): rows come branch by branch, as a UNION cannot be
 // sorted as a whole on Ladybug, so the SPARQL twin's order (incident, then role) differs when there are several.
-MATCH (c:Claim)-[:CONTRADICTS]->(o:Claim)
-MATCH (c)-[:INCIDENT]->(i:Incident)
-WHERE $incident IS NULL OR i.id = $incident
-MATCH (s:Statement)-[:CLAIM]->(sc:Claim)
-WHERE (sc.id = c.id AND s.stance = 'asserts') OR (sc.id = o.id AND s.stance = 'denies')
-MATCH (t:Statement)-[:CLAIM]->(tc:Claim)
-WHERE (tc.id = o.id AND t.stance = 'asserts') OR (tc.id = c.id AND t.stance = 'denies')
-MATCH (t)-[:SPEAKER]->(cp:Agent)
+MATCH (i:Incident)<-[:INCIDENT]-(c:Claim)-[:CONTRADICTS]->(o:Claim),
+      (c)<-[:SIDES_WITH]-(s:Statement)-[:CLAIM]->(sc:Claim), (o)<-[:SIDES_WITH]-(t:Statement)-[:CLAIM]->(tc:Claim),
+      (t)-[:SPEAKER]->(cp:Agent)
+WHERE ($incident IS NULL OR i.id = $incident)
+  AND ((sc.id = c.id AND s.stance = 'asserts') OR (sc.id = o.id AND s.stance = 'denies'))
+  AND ((tc.id = o.id AND t.stance = 'asserts') OR (tc.id = c.id AND t.stance = 'denies'))
 MATCH (s)-[:REPORTED_IN]->(:Document)-[:PUBLISHER]->(a:Agent)
 WHERE $agent IS NULL OR a.id = $agent
 WITH i, a, s, collect(DISTINCT cp.id) AS counterparts
@@ -35,14 +36,12 @@ RETURN i.id AS incident, 'outlet' AS role, a.id AS agent, a.preferredName AS age
        cp.preferredName AS counterpart_name, against
 ORDER BY incident, statements DESC, agent, against DESC, counterpart
 UNION ALL
-MATCH (c:Claim)-[:CONTRADICTS]->(o:Claim)
-MATCH (c)-[:INCIDENT]->(i:Incident)
-WHERE $incident IS NULL OR i.id = $incident
-MATCH (s:Statement)-[:CLAIM]->(sc:Claim)
-WHERE (sc.id = c.id AND s.stance = 'asserts') OR (sc.id = o.id AND s.stance = 'denies')
-MATCH (t:Statement)-[:CLAIM]->(tc:Claim)
-WHERE (tc.id = o.id AND t.stance = 'asserts') OR (tc.id = c.id AND t.stance = 'denies')
-MATCH (t)-[:SPEAKER]->(cp:Agent)
+MATCH (i:Incident)<-[:INCIDENT]-(c:Claim)-[:CONTRADICTS]->(o:Claim),
+      (c)<-[:SIDES_WITH]-(s:Statement)-[:CLAIM]->(sc:Claim), (o)<-[:SIDES_WITH]-(t:Statement)-[:CLAIM]->(tc:Claim),
+      (t)-[:SPEAKER]->(cp:Agent)
+WHERE ($incident IS NULL OR i.id = $incident)
+  AND ((sc.id = c.id AND s.stance = 'asserts') OR (sc.id = o.id AND s.stance = 'denies'))
+  AND ((tc.id = o.id AND t.stance = 'asserts') OR (tc.id = c.id AND t.stance = 'denies'))
 MATCH (s)-[:SPEAKER]->(a:Agent)
 WHERE $agent IS NULL OR a.id = $agent
 WITH i, a, s, collect(DISTINCT cp.id) AS counterparts

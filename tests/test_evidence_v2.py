@@ -5,13 +5,18 @@ claims, equipment and the open vocabularies, several claims per statement, expli
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from incidentkg import queries
+from incidentkg.core.errors import InputError
+from incidentkg.ingest.build import build
 from incidentkg.ontology import load
 from incidentkg.ontology.projection import model
 from incidentkg.queries.ladybug import ensure_ladybug
 
+CASES = Path(__file__).parent / "cases"
 P = "PREFIX ikg: <https://w3id.org/incidentkg/ontology#> PREFIX id: <https://w3id.org/incidentkg/id/> "
 
 
@@ -151,3 +156,23 @@ def test_chains_are_closed_into_one_hop(analyst_a_graph, entailed, rel, asserted
     assert len(expected) > len(ids(direct)) if chained else expected == ids(direct)
     assert ids(sparql(analyst_a_graph, f"SELECT ?a ?b WHERE {{ ?a ikg:{entailed} ?b }}")) == expected
     assert ids(cypher(analyst_a_graph, f"MATCH (a)-[:{rel}]->(b) RETURN a.id, b.id")) == expected
+
+
+def test_statements_side_with_what_they_assert_and_against_what_they_deny(analyst_a_graph):
+    # a statement sides with each claim it asserts and with each claim contradicting one it denies (the stances
+    # scheme), computed by the build so that a query reaches a claim's side in one hop on either engine
+    asserted = sparql(analyst_a_graph, 'SELECT ?s ?c WHERE { ?s ikg:claim ?c ; ikg:stance "asserts" }')
+    denied = sparql(analyst_a_graph, 'SELECT ?s ?c WHERE { ?s ikg:claim ?d ; ikg:stance "denies" . ?d ikg:contradicts ?c }')
+    expected = sorted(set(ids(asserted)) | set(ids(denied)))
+    assert ids(denied) and len(expected) > len(ids(denied))  # the case has both kinds
+    assert ids(sparql(analyst_a_graph, "SELECT ?s ?c WHERE { ?s ikg:sidesWith ?c }")) == expected
+    assert ids(cypher(analyst_a_graph, "MATCH (s:Statement)-[:SIDES_WITH]->(c:Claim) RETURN s.id, c.id")) == expected
+
+
+def test_a_case_file_cannot_say_which_side_a_statement_takes(tmp_path):
+    case = tmp_path / "case.yaml"
+    text = (CASES / "analyst_a.yaml").read_text(encoding="utf-8")
+    assert "stance: denies," in text
+    case.write_text(text.replace("stance: denies,", "stance: denies, sidesWith: [aa-executions],", 1), encoding="utf-8")
+    with pytest.raises(InputError, match="sidesWith.*unknown field"):
+        build([case], tmp_path / "out")

@@ -270,6 +270,12 @@ def test_to_ladybug_rewrites_each_gap():
     assert text == ("MATCH (s:Statement) WITH * OPTIONAL MATCH (s)-[:CLAIM_REL]->(c) WITH * OPTIONAL MATCH "
                     "(s)-[:QUANTITY_REL]->(q) WITH s, c OPTIONAL MATCH (c)-[:INCIDENT_REL]->(i) UNWIND [1] AS k WITH * "
                     "OPTIONAL MATCH (i)-[:PLACE_REL]->(p) RETURN s UNION OPTIONAL MATCH (x:Claim) RETURN x AS s")
+    # consecutive MATCH clauses sharing a variable become one pattern (a comment dropped, not left to swallow the
+    # line); one that shares none stays apart
+    text, _ = to_ladybug("MATCH (s:Statement)-[:SPEAKER]->(a:Agent) WHERE a.id = $x // the speaker\n"
+                         "MATCH (s)-[:REPORTED_IN]->(d:Document)\nMATCH (o:Agent) WHERE o.id = 'y'\nRETURN s", {"x": "a"})
+    assert text == ("MATCH (s:Statement)-[:SPEAKER]->(a:Agent), (s)-[:REPORTED_IN]->(d:Document) WHERE (a.id = $x) "
+                    "MATCH (o:Agent) WHERE o.id = 'y'\nRETURN s")
     # strings, comments and unknown labels are left alone
     original = "MATCH (n:Agent) WHERE n.name = 'MATCH (x:Raid {id: 1})' RETURN n // type(r) [0]"
     assert to_ladybug(original)[0] == original

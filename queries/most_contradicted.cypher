@@ -13,44 +13,25 @@
 // CONTRADICTS is stored both ways (the property is symmetric), so each pair is met from both of its claims.
 // A statement is on c's side of the pair (c, o) when it asserts c or denies o: it is reached from c through the
 // build's SIDES_WITH (a superset: it also sides with c by denying another claim contradicting c) and then
-// checked on the pair itself, all in one pattern, which Ladybug joins from the incident outwards.
-// Per agent and statement the counterparts it faces; then the agent's total and, per counterpart, how many of its
-// statements face it. One branch per role (outlets first): rows come branch by branch, as a UNION cannot be
-// sorted as a whole on Ladybug, so the SPARQL twin's order (incident, then role) differs when there are several.
+// checked on the pair itself, all in one pattern, which Ladybug joins from the incident outwards. The statement's
+// speaker and outlets come from the same pattern, one row per role; then per agent and statement the
+// counterparts it faces, the agent's total and, per counterpart, how many of its statements face it.
 MATCH (i:Incident)<-[:INCIDENT]-(c:Claim)-[:CONTRADICTS]->(o:Claim),
       (c)<-[:SIDES_WITH]-(s:Statement)-[:CLAIM]->(sc:Claim), (o)<-[:SIDES_WITH]-(t:Statement)-[:CLAIM]->(tc:Claim),
-      (t)-[:SPEAKER]->(cp:Agent)
+      (t)-[:SPEAKER]->(cp:Agent), (s)-[:SPEAKER]->(sp:Agent), (s)-[:REPORTED_IN]->(:Document)-[:PUBLISHER]->(po:Agent)
 WHERE ($incident IS NULL OR i.id = $incident)
   AND ((sc.id = c.id AND s.stance = 'asserts') OR (sc.id = o.id AND s.stance = 'denies'))
   AND ((tc.id = o.id AND t.stance = 'asserts') OR (tc.id = c.id AND t.stance = 'denies'))
-MATCH (s)-[:REPORTED_IN]->(:Document)-[:PUBLISHER]->(a:Agent)
+UNWIND [{role: 'outlet', id: po.id, name: po.preferredName}, {role: 'speaker', id: sp.id, name: sp.preferredName}] AS a
+WITH i, a, s, cp
 WHERE $agent IS NULL OR a.id = $agent
-WITH i, a, s, collect(DISTINCT cp.id) AS counterparts
-WITH i, a, count(s) AS statements, collect(counterparts) AS faced
+WITH i, a.role AS role, a.id AS agent, a.name AS agent_name, s, collect(DISTINCT cp.id) AS counterparts
+WITH i, role, agent, agent_name, count(s) AS statements, collect(counterparts) AS faced
 UNWIND faced AS counterparts
 UNWIND counterparts AS cpid
-WITH i, a, statements, cpid, count(*) AS against
+WITH i, role, agent, agent_name, statements, cpid, count(*) AS against
 MATCH (cp:Agent)
 WHERE cp.id = cpid
-RETURN i.id AS incident, 'outlet' AS role, a.id AS agent, a.preferredName AS agent_name, statements, cp.id AS counterpart,
+RETURN i.id AS incident, role, agent, agent_name, statements, cp.id AS counterpart,
        cp.preferredName AS counterpart_name, against
-ORDER BY incident, statements DESC, agent, against DESC, counterpart
-UNION ALL
-MATCH (i:Incident)<-[:INCIDENT]-(c:Claim)-[:CONTRADICTS]->(o:Claim),
-      (c)<-[:SIDES_WITH]-(s:Statement)-[:CLAIM]->(sc:Claim), (o)<-[:SIDES_WITH]-(t:Statement)-[:CLAIM]->(tc:Claim),
-      (t)-[:SPEAKER]->(cp:Agent)
-WHERE ($incident IS NULL OR i.id = $incident)
-  AND ((sc.id = c.id AND s.stance = 'asserts') OR (sc.id = o.id AND s.stance = 'denies'))
-  AND ((tc.id = o.id AND t.stance = 'asserts') OR (tc.id = c.id AND t.stance = 'denies'))
-MATCH (s)-[:SPEAKER]->(a:Agent)
-WHERE $agent IS NULL OR a.id = $agent
-WITH i, a, s, collect(DISTINCT cp.id) AS counterparts
-WITH i, a, count(s) AS statements, collect(counterparts) AS faced
-UNWIND faced AS counterparts
-UNWIND counterparts AS cpid
-WITH i, a, statements, cpid, count(*) AS against
-MATCH (cp:Agent)
-WHERE cp.id = cpid
-RETURN i.id AS incident, 'speaker' AS role, a.id AS agent, a.preferredName AS agent_name, statements, cp.id AS counterpart,
-       cp.preferredName AS counterpart_name, against
-ORDER BY incident, statements DESC, agent, against DESC, counterpart
+ORDER BY incident, role, statements DESC, agent, against DESC, counterpart

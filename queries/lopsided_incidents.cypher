@@ -13,28 +13,27 @@
 //+   category: {type: string, default: killed, description: Category compared between the parties.}
 //+   incident: {type: id, default: null, description: Only this incident (record id), or all.}
 // Names and texts are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin.
-// The opponents (agents one statement about the incident puts on different sides), then each one's toll
-// (highest point value of its own figures and its sub-organisations', and how many statements give one) and
-// its opponent's in the same category.
-MATCH (ps:Statement)-[:INCIDENT]->(i:Incident)
+// The opponents (agents one statement about the incident puts on different sides) and the incident's figures
+// with a party, in MATCH clauses that the Ladybug dialect makes one pattern from the incident (it would join a
+// pattern starting from rows of an earlier clause by scanning whole relationship tables; separate clauses keep
+// Neo4j from refusing one relationship for two parts of a pattern); then each opponent's toll (highest point value of its own
+// figures and its sub-organisations', and how many statements give one) beside the other's in the same category.
+MATCH (i:Incident)<-[:INCIDENT]-(ps:Statement)-[:PARTICIPATION]->(mine:Participation)-[:AGENT]->(p:Agent)
 WHERE $incident IS NULL OR i.id = $incident
-MATCH (ps)-[:PARTICIPATION]->(mine:Participation)-[:AGENT]->(p:Agent)
 MATCH (ps)-[:PARTICIPATION]->(theirs:Participation)-[:AGENT]->(o:Agent)
 WHERE mine.side <> theirs.side
-WITH DISTINCT i, p, o
-MATCH (s:Statement)-[:INCIDENT]->(i)
+MATCH (i)<-[:INCIDENT]-(s:Statement)-[:QUANTITY]->(q:Quantity)-[:PARTY]->(unit:Agent)
 WHERE NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s) }
-MATCH (s)-[:QUANTITY]->(q:Quantity)-[:PARTY]->(unit:Agent)
+WITH DISTINCT i, p, o, s, q, unit
 WHERE q.value IS NOT NULL AND ($category IS NULL OR q.category = $category)
-  AND (unit.id = p.id OR EXISTS { MATCH (unit)-[:WITHIN_ORGANIZATION]->(p) })
-WITH i, p, o, q.category AS category, max(q.value) AS toll, count(DISTINCT s) AS party_sources
-MATCH (os:Statement)-[:INCIDENT]->(i)
-WHERE NOT EXISTS { MATCH (:Statement)-[:REVISES]->(os) }
-MATCH (os)-[:QUANTITY]->(oq:Quantity)-[:PARTY]->(other_unit:Agent)
-WHERE oq.value IS NOT NULL AND oq.category = category
-  AND (other_unit.id = o.id OR EXISTS { MATCH (other_unit)-[:WITHIN_ORGANIZATION]->(o) })
-WITH i, category, p, toll, party_sources, o, max(oq.value) AS other_toll,
-     count(DISTINCT os) AS other_party_sources
+WITH i, p, o, s, q,
+     unit.id = p.id OR EXISTS { MATCH (unit)-[:WITHIN_ORGANIZATION]->(p) } AS for_party,
+     unit.id = o.id OR EXISTS { MATCH (unit)-[:WITHIN_ORGANIZATION]->(o) } AS for_other
+WITH i, p, o, q.category AS category,
+     max(CASE WHEN for_party THEN q.value END) AS toll, count(DISTINCT CASE WHEN for_party THEN s.id END) AS party_sources,
+     max(CASE WHEN for_other THEN q.value END) AS other_toll,
+     count(DISTINCT CASE WHEN for_other THEN s.id END) AS other_party_sources
+WHERE toll IS NOT NULL AND other_toll IS NOT NULL
 WITH i, category, p, toll, party_sources, o, other_toll, other_party_sources,
      round(100.0 * toll / CASE WHEN other_toll < 1 THEN 1 ELSE other_toll END) / 100 AS ratio
 WHERE $threshold IS NULL OR ratio > $threshold

@@ -13,15 +13,17 @@
 // CONTRADICTS is stored both ways (the property is symmetric), so each pair is met from both of its claims.
 // A statement is on c's side of the pair (c, o) when it asserts c or denies o: it is reached from c through the
 // build's SIDES_WITH (a superset: it also sides with c by denying another claim contradicting c) and then
-// checked on the pair itself, all in one pattern, which Ladybug joins from the incident outwards. The statement's
-// speaker and outlets come from the same pattern, one row per role; then per agent and statement the
+// checked on the pair itself. The Ladybug dialect makes the two MATCH clauses one pattern, joined from the incident
+// outwards (two clauses, as Neo4j would not let one statement use its SPEAKER edge for both sides). The
+// statement's speaker and outlets come from the same pattern, one row per role; then per agent and statement the
 // counterparts it faces, the agent's total and, per counterpart, how many of its statements face it.
 MATCH (i:Incident)<-[:INCIDENT]-(c:Claim)-[:CONTRADICTS]->(o:Claim),
-      (c)<-[:SIDES_WITH]-(s:Statement)-[:CLAIM]->(sc:Claim), (o)<-[:SIDES_WITH]-(t:Statement)-[:CLAIM]->(tc:Claim),
-      (t)-[:SPEAKER]->(cp:Agent), (s)-[:SPEAKER]->(sp:Agent), (s)-[:REPORTED_IN]->(:Document)-[:PUBLISHER]->(po:Agent)
+      (c)<-[:SIDES_WITH]-(s:Statement)-[:CLAIM]->(sc:Claim), (s)-[:SPEAKER]->(sp:Agent),
+      (s)-[:REPORTED_IN]->(:Document)-[:PUBLISHER]->(po:Agent)
 WHERE ($incident IS NULL OR i.id = $incident)
   AND ((sc.id = c.id AND s.stance = 'asserts') OR (sc.id = o.id AND s.stance = 'denies'))
-  AND ((tc.id = o.id AND t.stance = 'asserts') OR (tc.id = c.id AND t.stance = 'denies'))
+MATCH (o)<-[:SIDES_WITH]-(t:Statement)-[:CLAIM]->(tc:Claim), (t)-[:SPEAKER]->(cp:Agent)
+WHERE (tc.id = o.id AND t.stance = 'asserts') OR (tc.id = c.id AND t.stance = 'denies')
 UNWIND [{role: 'outlet', id: po.id, name: po.preferredName}, {role: 'speaker', id: sp.id, name: sp.preferredName}] AS a
 WITH i, a, s, cp
 WHERE $agent IS NULL OR a.id = $agent

@@ -21,11 +21,13 @@
 MATCH (i:Incident)<-[:INCIDENT]-(ps:Statement)-[:PARTICIPATION]->(mine:Participation)-[:AGENT]->(p:Agent)
 WHERE $incident IS NULL OR i.id = $incident
 MATCH (ps)-[:PARTICIPATION]->(theirs:Participation)-[:AGENT]->(o:Agent)
-WHERE mine.side <> theirs.side
 MATCH (i)<-[:INCIDENT]-(s:Statement)-[:QUANTITY]->(q:Quantity)-[:PARTY]->(unit:Agent)
 WHERE NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s) }
+// the conditions on the sides and the figure after the pattern: inside it, Ladybug would start from every
+// participation or quantity that meets them
+WITH i, p, o, s, q, unit, mine.side <> theirs.side AS opposed
+WHERE opposed AND q.value IS NOT NULL AND ($category IS NULL OR q.category = $category)
 WITH DISTINCT i, p, o, s, q, unit
-WHERE q.value IS NOT NULL AND ($category IS NULL OR q.category = $category)
 WITH i, p, o, s, q,
      unit.id = p.id OR EXISTS { MATCH (unit)-[:WITHIN_ORGANIZATION]->(p) } AS for_party,
      unit.id = o.id OR EXISTS { MATCH (unit)-[:WITHIN_ORGANIZATION]->(o) } AS for_other

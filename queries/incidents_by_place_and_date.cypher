@@ -28,16 +28,22 @@ OPTIONAL MATCH (pl)-[:PART_OF]->(m:Municipality)
 OPTIONAL MATCH (pl)-[:PART_OF]->(st:State)
 WITH i, i.id AS incident, i.preferredName AS incident_name, i.startDate AS start_date, pl,
      CASE WHEN pl:Municipality THEN pl ELSE m END AS mun, CASE WHEN pl:State THEN pl ELSE st END AS state
+// every figure of the incident, the killed ones among them told apart after the match (a condition on the
+// quantity inside the OPTIONAL MATCH makes Ladybug start from every quantity that meets it)
 OPTIONAL MATCH (i)<-[:INCIDENT]-(s:Statement)-[:QUANTITY]->(q:Quantity)
-WHERE q.category = 'killed' AND q.value IS NOT NULL AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s) }
+OPTIONAL MATCH (later:Statement)-[:REVISES]->(s)
+WITH incident, incident_name, start_date, pl, mun, state, s, q, count(later) AS revisions
+WITH incident, incident_name, start_date, pl, mun, state, s, q,
+     q.category = 'killed' AND q.value IS NOT NULL AND revisions = 0 AS counted
 OPTIONAL MATCH (q)-[:PARTY]->(p:Agent)
-WITH i, incident, incident_name, start_date, pl, mun, state, s, max(CASE WHEN p IS NULL THEN q.value END) AS whole,
-     sum(CASE WHEN p IS NULL THEN 0 ELSE q.value END) AS by_party
-WITH incident, incident_name, start_date, pl, mun, state, s,
-     CASE WHEN s IS NULL THEN NULL ELSE coalesce(whole, by_party) END AS toll
+WITH incident, incident_name, start_date, pl, mun, state, CASE WHEN counted THEN s.id END AS sid,
+     max(CASE WHEN counted AND p IS NULL THEN q.value END) AS whole,
+     sum(CASE WHEN counted AND p IS NOT NULL THEN q.value ELSE 0 END) AS by_party
+WITH incident, incident_name, start_date, pl, mun, state, sid,
+     CASE WHEN sid IS NULL THEN NULL ELSE coalesce(whole, by_party) END AS toll
 RETURN incident, incident_name, start_date, pl.id AS place,
        pl.preferredName AS place_name, mun.id AS municipality, mun.preferredName AS municipality_name,
        mun.inegiCode AS municipality_inegi, state.id AS state, state.preferredName AS state_name,
-       state.inegiCode AS state_inegi, count(DISTINCT s) AS toll_statements, min(toll) AS min_toll,
+       state.inegiCode AS state_inegi, count(DISTINCT sid) AS toll_statements, min(toll) AS min_toll,
        max(toll) AS max_toll
 ORDER BY start_date, incident

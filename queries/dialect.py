@@ -400,23 +400,11 @@ def _split_where(tokens: list[Tok]) -> tuple[list[Tok], list[Tok] | None]:
 def _barrier_optionals(tokens: list[Tok]) -> None:
     """`WITH *` before each OPTIONAL MATCH that follows a clause other than WITH in the same query part (see
     the module docstring). Last first, so earlier indexes stay valid."""
-    depth, clause, starts = 0, None, []  # clause: the keyword of the clause at hand (depth 0), None at a start
-    for i, tok in enumerate(tokens):
-        if tok.kind == "op" and tok.text in OPEN:
-            depth += 1
-        elif tok.kind == "op" and tok.text in CLOSE:
-            depth -= 1
-        elif depth == 0 and tok.kind == "word" and tok.text.upper() in CLAUSE_WORDS:
-            word = tok.text.upper()
-            if word == "OPTIONAL":
-                nxt = _next_sig(tokens, i)
-                if nxt is not None and tokens[nxt].word("MATCH") and clause not in (None, "WITH"):
-                    starts.append(i)
-                word = "MATCH"
-            elif word == "MATCH" and clause == "MATCH" and (prev := _prev_sig(tokens, i)) is not None \
-                    and tokens[prev].word("OPTIONAL"):
-                continue  # the MATCH of OPTIONAL MATCH
-            clause = None if word == "UNION" else word
+    starts, previous = [], None  # previous: the keyword of the clause before, None at the start of a part
+    for start, _end, word in _clauses(tokens):
+        if word == "OPTIONAL MATCH" and previous not in (None, "WITH"):
+            starts.append(start)
+        previous = None if word == "UNION" else word
     for i in reversed(starts):
         tokens[i:i] = tokenize("WITH * ")
 

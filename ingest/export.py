@@ -103,7 +103,9 @@ def records_network(graph_dir: Path | None = None) -> Network:
     # an edge a sub-property's edge between the same nodes entails (withinOrganization beside
     # subOrganizationOf) says nothing more, and Gephi would merge the two parallel edges into one
     implied = {(s, o, q) for s, o, p in edges for q in onto.super_properties(p)}
-    edges = [e for e in edges if e[0] in known and e[1] in known and e not in implied]
+    # a materialised link (sidesWith beside claim) is the build's index for queries, not a fact of the network
+    derived = {name for name, prop in onto.properties.items() if prop.materialised}
+    edges = [e for e in edges if e[0] in known and e[1] in known and e not in implied and e[2] not in derived]
     return Network(nodes, edges, fields, column_types(fields))
 
 

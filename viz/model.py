@@ -349,6 +349,8 @@ class GraphData:
             implied = {(q, t) for p, found in item.links.items() for q in self.onto.super_properties(p) for t in found}
             for prop in sorted(item.links):
                 info = self.onto.properties.get(prop)
+                if info and info.materialised:
+                    continue  # the build's index for queries (sidesWith beside claim), not a link of the record
                 targets = ([t for _, t in self._reduced_links(item, prop)] if info and info.transitive
                            else item.links[prop])
                 for target in targets:

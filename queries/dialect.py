@@ -20,7 +20,9 @@ written in Neo4j's dialect; `to_ladybug()` is the one place that bridges Ladybug
   is written false (`IS NOT NULL` true), so that `$p IS NULL OR n.id = $p` plans as a key look-up;
 - every OPTIONAL MATCH after another clause gets a `WITH *` in front: without that barrier Ladybug plans the
   optional pattern over its whole relationship tables and joins it afterwards, so one incident's statements
-  cost as much as all of them; with it the pattern is expanded from the rows at hand (same rows either way).
+  cost as much as all of them; with it the pattern is expanded from the rows at hand (same rows either way);
+- a UNION ALL is run by the engine one branch at a time (`union_all_parts`): Ladybug's threads interleave the
+  branches' rows under load, and the saved queries promise them branch by branch, each branch in its order.
 
 """
 
@@ -115,6 +117,29 @@ def _split_top(tokens: list[Tok], sep: str = ",") -> list[list[Tok]]:
         else:
             parts[-1].append(tok)
     return parts
+
+
+def union_all_parts(text: str) -> list[str]:
+    """The branches of a query whose top level is joined by UNION ALL only, in order; else the query alone
+    (a plain UNION removes duplicates across branches, so it cannot be split)."""
+    tokens = tokenize(text)
+    cuts: list[tuple[int, int]] = []
+    depth = 0
+    for i, tok in enumerate(tokens):
+        if tok.kind == "op" and tok.text in OPEN:
+            depth += 1
+        elif tok.kind == "op" and tok.text in CLOSE:
+            depth -= 1
+        elif depth == 0 and tok.word("UNION"):
+            nxt = _next_sig(tokens, i)
+            if nxt is None or not tokens[nxt].word("ALL"):
+                return [text]
+            cuts.append((i, nxt + 1))
+    if not cuts:
+        return [text]
+    starts = [0] + [end for _, end in cuts]
+    ends = [start for start, _ in cuts] + [len(tokens)]
+    return [_text(tokens[a:b]) for a, b in zip(starts, ends)]
 
 
 # ---------------------------------------------------------------- Neo4j dialect -> Ladybug dialect

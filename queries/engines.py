@@ -14,7 +14,7 @@ from typing import Any
 
 from ..core.errors import QueryError
 from ..core.neo4j import Neo4jConfig, connect, server_error
-from .dialect import to_ladybug
+from .dialect import to_ladybug, union_all_parts
 from .ladybug import STAMP, ensure_ladybug, ladybug_model, load_ladybug
 
 # ---------------------------------------------------------------- results
@@ -79,21 +79,32 @@ class LadybugEngine:
         return Rows(columns, list(rows))
 
     def stream(self, text: str, params: dict[str, Any]) -> tuple[list[str], Iterator[dict[str, Any]]]:
-        query, values = to_ladybug(text, params, self.model)
-        try:
-            result = self.conn.execute(query, values)
-        except RuntimeError as exc:
-            raise QueryError(f"Ladybug: {' '.join(str(exc).split())}") from None
-        columns = result.get_column_names()
+        # Branch by branch (see union_all_parts); each is translated and planned on its own.
+        parts = [to_ladybug(part, params, self.model) for part in union_all_parts(text)]
+        first = self._execute(*parts[0])
+        columns = first.get_column_names()
 
         def rows() -> Iterator[dict[str, Any]]:
+            result = first
             try:
-                while result.has_next():
-                    yield dict(zip(columns, map(plain, result.get_next())))
+                for k in range(len(parts)):
+                    if k:
+                        result, done = None, result
+                        done.close()
+                        result = self._execute(*parts[k])
+                    while result.has_next():
+                        yield dict(zip(columns, map(plain, result.get_next())))
             finally:
-                result.close()  # before its connection closes: a result outliving it crashes Ladybug
+                if result is not None:
+                    result.close()  # before its connection closes: a result outliving it crashes Ladybug
 
         return columns, rows()
+
+    def _execute(self, query: str, values: dict[str, Any]):
+        try:
+            return self.conn.execute(query, values)
+        except RuntimeError as exc:
+            raise QueryError(f"Ladybug: {' '.join(str(exc).split())}") from None
 
     def close(self) -> None:
         conn, self.conn = self.conn, None

@@ -28,7 +28,7 @@ from incidentkg.ontology import load as load_ontology
 from incidentkg.ontology.projection import from_build, mapping_rows, model, rel_type_name
 from incidentkg.queries import engines
 from incidentkg.queries import ladybug as ladybug_db
-from incidentkg.queries.dialect import to_ladybug
+from incidentkg.queries.dialect import to_ladybug, union_all_parts
 from incidentkg.queries.engines import LadybugEngine
 from incidentkg.queries.ladybug import ensure_ladybug
 
@@ -324,6 +324,23 @@ def check_translated_answers(run, graph_dir: Path) -> None:
 
 def test_translated_queries_answer_like_sparql_on_ladybug(ladybug_engine, property_graph_case_graph):
     check_translated_answers(ladybug_engine.run, property_graph_case_graph)
+
+
+def test_a_union_all_comes_branch_by_branch_on_ladybug(ladybug_engine):
+    branches = ["MATCH (n:Statement) RETURN n.id AS id, 1 AS branch", "MATCH (n:Agent) RETURN n.id AS id, 2 AS branch",
+                "MATCH (n:Incident) RETURN n.id AS id, 3 AS branch"]
+    text = "\nUNION ALL\n".join(branches)
+    assert [part.strip() for part in union_all_parts(text)] == branches
+    # only a top-level UNION ALL splits: not a plain UNION (it removes duplicates), not words in a string
+    assert union_all_parts(branches[0] + " UNION " + branches[1]) == [branches[0] + " UNION " + branches[1]]
+    quoted = "MATCH (n:Agent) WHERE n.id <> 'x UNION ALL y' RETURN n.id AS id"
+    assert union_all_parts(quoted) == [quoted]
+    rows = ladybug_engine.run(text, {}).rows
+    # Ladybug's threads interleave the branches of one UNION query; run apart, they come in order
+    assert [r["branch"] for r in rows] == sorted(r["branch"] for r in rows)
+    for number, branch in enumerate(branches, 1):
+        assert sorted(r["id"] for r in rows if r["branch"] == number) == \
+            sorted(r["id"] for r in ladybug_engine.run(branch, {}).rows)
 
 
 def test_set_map_on_ladybug(pgraph):

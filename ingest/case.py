@@ -149,9 +149,13 @@ def read_utf8(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(str(path), line, None, None,
-                         f"not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8") from None
+        raise not_utf8(path, data.count(b"\n", 0, exc.start) + 1, exc) from None
+
+
+def not_utf8(path: Path, line: int, error: UnicodeDecodeError, offset: int = 0) -> InputError:
+    """The error for a file's first undecodable byte, on `line`, where `error` decoded the bytes from `offset`."""
+    return InputError(str(path), line, None, None,
+                      f"not UTF-8 text ({error.reason} at byte {offset + error.start}); re-save it as UTF-8")
 
 
 def read_case(path: Path, onto: Ontology | None = None) -> list[Record]:

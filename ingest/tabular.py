@@ -8,6 +8,7 @@ places, documents) by id so that the same outlet cited by a thousand events is o
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -21,7 +22,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.text import fold
-from .case import Origin, Record, note_controls, read_utf8
+from .case import Origin, Record, not_utf8, note_controls, read_utf8
 
 # Every importer module has `read(path, *, published=None, progress=None, warn=None) -> list[Record]`:
 # `published` dates the dataset when the file does not, `progress(rows)` reports rows read, and `warn(line)`
@@ -168,13 +169,36 @@ class Row:
         return InputError(self.file, self.line, label or f"row {self.number}", column, message)
 
 
-def _decode(path: Path) -> str:
-    """The text of a dataset file given on the command line, which must be a file."""
+def _check_file(path: Path) -> None:
+    """A dataset file given on the command line must be a file."""
     if path.is_dir():
         raise InputError(str(path), None, None, None, "is a folder, expected a file")
     if not path.exists() and not path.is_symlink():
         raise InputError(str(path), None, None, None, "no such file")
+
+
+def _decode(path: Path) -> str:
+    """The text of a dataset file given on the command line, which must be a file."""
+    _check_file(path)
     return read_utf8(path)  # a symlink loop or unreadable file raises OSError naming it, for the CLI
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The lines of a dataset file given on the command line, read one at a time: the pieces, ends kept, that
+    `read_utf8(path).splitlines(keepends=True)` would give, and the same InputError at an undecodable byte (its
+    line, and its offset after a leading byte-order mark)."""
+    _check_file(path)
+    offset = 0  # of the line in the text after the byte-order mark
+    with path.open("rb") as handle:  # a symlink loop or unreadable file raises OSError naming it, for the CLI
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise not_utf8(path, number, exc, offset) from None
+            offset += len(raw)
+            yield from text.splitlines(keepends=True)
 
 
 def read_csv(
@@ -189,9 +213,7 @@ def read_csv(
     missing). Cells are parsed by their column's parser; an empty cell is None. With `select`, only those
     columns are parsed and given (a quick first pass over a large file)."""
     name = str(path)
-    content = _decode(path)
-    lines = content.splitlines(keepends=True)
-    reader = csv.reader(lines, strict=True)
+    reader = csv.reader(_lines(path), strict=True)
     try:
         header = next(reader)
     except StopIteration:

@@ -64,6 +64,12 @@ GLOSSARY = {"cartel": "cartel", "carteles": "cartel", "policia": "police", "fede
             "organizada": "organized", "crimen": "crime", "organizado": "organized"}
 
 
+# What a Resolver reads: the records of these top classes, and of them only these fields (all a spool keeps).
+RESOLVED = frozenset({"Agent", "Place", "Incident", "IdentityLink"})
+READS = frozenset({"name", "alias", "abbreviation", "wikidata", "inegiCode", "partOf", "latitude", "longitude",
+                   "place", "startDate", "endDate", "datePrecision", "links"})
+
+
 @dataclass(frozen=True)
 class Candidate:
     a: str
@@ -345,4 +351,4 @@ def links(records: Iterable[Record], min_score: float = 0.0) -> list[Record]:
     return out
 
 
-__all__ = ["Candidate", "INEGI_STATES", "Resolver", "candidates", "links", "name_key", "state_code"]
+__all__ = ["Candidate", "INEGI_STATES", "READS", "RESOLVED", "Resolver", "candidates", "links", "name_key", "state_code"]

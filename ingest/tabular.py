@@ -22,6 +22,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.text import fold
+from . import spool
 from .case import Origin, Record, not_utf8, note_controls, read_utf8
 
 # Every importer module has `read(path, *, published=None, progress=None, warn=None) -> list[Record]`:
@@ -297,36 +298,60 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
 
 
 class Records:
-    """Ordered records with first-wins dedupe for shared ones (`once`), strict for the rest (`add`)."""
+    """Ordered records with first-wins dedupe for shared ones (`once`, or `add(..., shared=True)`), strict for the
+    rest (`add`). Within a spool (`spool.Spool.active`) every record goes to the spool as it is made, and `done()`
+    (an importer calls it after each event) lets go of the records that are not shared: `get` then no longer
+    finds them, and `list()` is empty, the records being in the spool. Without one, it holds them all."""
 
     def __init__(self) -> None:
         self._by_id: dict[str, Record] = {}
+        self._spool = spool.current()
+        self._segment = self._spool.segment() if self._spool is not None else 0
+        self._unshared: list[str] = []  # ids of the records since `done()` that are not shared
 
-    def add(self, cls: str, record_id: str, fields: dict, origin: Origin) -> Record:
+    def add(self, cls: str, record_id: str, fields: dict, origin: Origin, shared: bool = False) -> Record:
         fields = {k: v for k, v in fields.items() if v is not None and v != [] and v != {}}
         record = note_controls(Record(cls, record_id, fields, origin))
         previous = self._by_id.get(record_id)
+        if previous is None and self._spool is not None and self._spool.owns(self._segment, record_id):
+            previous = self._spool.find(record_id)
         if previous is not None:
             where = f"{previous.origin.file}:{previous.origin.line}"
             raise origin.error(None, f"duplicate record id '{record_id}' (first at {where})")
         self._by_id[record_id] = record
+        if self._spool is not None:
+            self._spool.add(record, shared, self._segment)
+            if not shared:
+                self._unshared.append(record_id)
         return record
 
     def once(self, cls: str, record_id: str, fields: dict, origin: Origin) -> Record:
-        """The record with this id, created on first use."""
+        """The record with this id, created on first use (a shared record)."""
         record = self._by_id.get(record_id)
-        return record if record is not None else self.add(cls, record_id, fields, origin)
+        return record if record is not None else self.add(cls, record_id, fields, origin, shared=True)
+
+    def done(self) -> None:
+        """The records added so far are complete (within a spool: let go of those not shared)."""
+        if self._spool is not None:
+            by_id = self._by_id
+            for record_id in self._unshared:
+                del by_id[record_id]
+            self._unshared = []
+            self._spool.done()
 
     def get(self, record_id: str) -> Record | None:
         return self._by_id.get(record_id)
 
     def __contains__(self, record_id: str) -> bool:
-        return record_id in self._by_id
+        return record_id in self._by_id or (self._spool is not None and self._spool.owns(self._segment, record_id))
 
     def __len__(self) -> int:
         return len(self._by_id)
 
     def list(self) -> list[Record]:
+        if self._spool is not None:
+            self.done()
+            return []
         return list(self._by_id.values())
 
 

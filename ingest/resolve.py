@@ -327,6 +327,9 @@ class Resolver:
             top = self.top(record)
             if top in ("Agent", "Place", "Incident"):
                 groups[top].append(record)
+        for top, members in groups.items():  # records of one source have no pairs: no keys to make for them
+            if len({source_of(r) for r in members}) < 2:
+                members.clear()
         found = (self.keyed_candidates(groups["Agent"], "Agent", self.agent_keys)
                  + self.keyed_candidates(groups["Place"], "Place", self.place_keys)
                  + self.incident_candidates(groups["Incident"]))

@@ -11,7 +11,8 @@ For each N, from the real UCDP GED Mexico file (a synthetic scale-up above its 1
 with fresh ids and dates shifted back a year per copy, never into the future, and the real actor, place and
 outlet names, so entity resolution has real work):
 
-- `ingest ucdp --no-case` in a child process (its own peak RSS and CPU time), with per-stage times;
+- `ingest ucdp --no-case` in a child process (the peak RSS of its whole process tree, the Turtle writer and
+  `sort` included, and its CPU time), with per-stage times;
 - the floor beside it: a raw `pyoxigraph.Store.bulk_load` of the same graph.nt, and rdflib's in-memory parse
   as the naive anchor (on a prefix when the file is large, scaled up);
 - the embedded Cypher (Ladybug) copy of that build;
@@ -38,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -86,20 +88,61 @@ def synthetic(real: Path, events: int, out: Path) -> Path:
 PHASES = ("ingest", "bulk", "rdflib", "ladybug", "queries", "cli")
 MODES = ("all", "selective", "heaviest")
 CPU: dict[str, float] = {}  # the last child's CPU seconds (user + system), by the code it ran
+LARGEST: dict[str, float] = {}  # the last child's largest peak RSS of one process in its tree, MB, by its code
+SAMPLE_S = 0.25  # how often the RSS of a child's process tree is summed
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes, now, of a process and every process below it (Linux /proc; 0 elsewhere)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return 0
+    for name in entries:
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                parent = int(handle.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        children.setdefault(parent, []).append(int(name))
+    total, todo, page = 0, [pid], os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        process = todo.pop()
+        try:
+            with open(f"/proc/{process}/statm", "rb") as handle:
+                total += int(handle.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            pass
+        todo.extend(children.get(process, ()))
+    return total
 
 
 def child(code: str, *args: str) -> tuple[float, float, str]:
-    """Run Python `code` in a child process: (wall seconds, its own peak RSS in MB, its stdout); its CPU
-    seconds go to CPU[code]."""
+    """Run Python `code` in a child process: (wall seconds, the peak RSS in MB of its whole process tree, its
+    stdout). The tree's RSS is summed every SAMPLE_S seconds; the peak is at least the largest single process's
+    own peak (which the kernel keeps, in LARGEST[code]). Its CPU seconds, its children's included, go to
+    CPU[code]."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)
+    peak, running = [0], threading.Event()
+
+    def sample() -> None:
+        while not running.wait(SAMPLE_S):
+            peak[0] = max(peak[0], tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out = process.stdout.read()
+    running.set()
+    sampler.join()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"child failed ({process.returncode}): {code[:80]}")
     CPU[code] = usage.ru_utime + usage.ru_stime
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, out
+    LARGEST[code] = usage.ru_maxrss / 1024  # of the child or of one of its own children, whichever is larger
+    return time.perf_counter() - started, max(peak[0] / 2**20, LARGEST[code]), out
 
 
 INGEST = """
@@ -229,7 +272,8 @@ def one(events: int, real: Path, work: Path, repeat: int, rdflib_lines: int, pha
         graph = work / f"graph-{events}"
         print(f"{events} events: ingest ...", flush=True)
         seconds, rss, out = child(INGEST, str(data), str(graph))
-        run["ingest"] = json.loads(out) | {"wall_s": seconds, "rss_mb": rss, "cpu_s": CPU[INGEST]}
+        run["ingest"] = json.loads(out) | {"wall_s": seconds, "rss_mb": rss, "largest_rss_mb": LARGEST[INGEST],
+                                           "cpu_s": CPU[INGEST]}
         data.unlink()
     run["graph"] = str(graph)
     nt = graph / "graph.nt"

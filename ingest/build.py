@@ -14,6 +14,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,7 +29,8 @@ from ..ontology import ONTOLOGY_FILE, VOCABULARY_FILE, load
 from ..ontology.rules import Display, Entailment, jsonld_context
 from ..ontology.shacl import COMPILED_ABOVE_RECORDS, sparql_violations, validate
 from . import bulk
-from .case import Converter, Record, case_files, read_cases
+from .case import Converter, Record, case_files, duplicate_id, read_cases
+from .spool import Spool
 
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -61,13 +63,14 @@ def build(
     inputs: list[Path] | None = None,
     out: Path | None = None,
     *,
-    records: list[Record] | None = None,
+    records: list[Record] | Spool | None = None,
     progress: Progress | None = None,
     fast: bool | None = None,
     finish: Callable[[Path, Progress], None] | None = None,
     note: Callable[[str], None] | None = None,
 ) -> BuildSummary:
-    """Build the graph from case files (or ready-made records) into `out`, atomically. `fast` validates with
+    """Build the graph from case files (and ready-made records: a list, or a spool the build reads back a chunk
+    at a time, the case files' records added to it) into `out`, atomically. `fast` validates with
     the SHACL shapes compiled to Python (fastshacl) instead of pyshacl; by default it does so above
     COMPILED_ABOVE_RECORDS records, where pyshacl would take minutes. `finish(folder, progress)` adds to the
     complete build folder before it is published (its failure keeps the previous build); `note` gets one line
@@ -80,7 +83,8 @@ def build(
 
 
 # Records per chunk of a streaming build: each chunk is converted, validated, entailed, loaded and written on
-# its own, so a build holds one chunk's triples at a time (the bundled case is a single chunk).
+# its own, so a build holds one chunk's triples at a time, and of records given in a spool, one chunk's records
+# (the bundled case is a single chunk).
 CHUNK_RECORDS = 25_000
 
 
@@ -98,7 +102,11 @@ def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
 
     t = time.perf_counter()
     step("reading input", 0, total)
-    all_records = list(records or []) + (collect(inputs) if inputs else [])
+    if isinstance(records, Spool):
+        all_records = records
+        all_records.extend(collect(inputs) if inputs else [])
+    else:
+        all_records = list(records or []) + (collect(inputs) if inputs else [])
     if not all_records:
         raise InputError(", ".join(map(str, inputs)) or "(no input)", None, None, None, "no records to build")
     t = mark("read", t)
@@ -114,7 +122,12 @@ def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
             store = ox.Store(str(tmp / STORE_DIR))
             loader = bulk.Loader(store)
             exports = bulk.Exports(tmp, EXPORTS, jsonld_context(), CONTEXT_FILE)
-            converter = Converter(all_records)
+            if isinstance(all_records, Spool):  # its ids are known and checked: the records stay on disk
+                if all_records.duplicate is not None:
+                    raise duplicate_id(all_records.duplicate, all_records.find(all_records.duplicate.id))
+                converter = Converter([], classes=all_records.classes)
+            else:
+                converter = Converter(all_records)
             fast = len(all_records) > COMPILED_ABOVE_RECORDS if fast is None else fast
             entailment, display = Entailment(), Display()
             tally = _Tally()
@@ -122,11 +135,12 @@ def _build(inputs, out: Path, records, progress, fast, finish) -> BuildSummary:
             inferred = 0
             # pyshacl sees one graph: it cannot be told the types of nodes outside a chunk
             size = CHUNK_RECORDS if fast else len(all_records)
-            chunks = range(0, len(all_records), size)
-            for number, first in enumerate(chunks, start=1):
-                chunk = all_records[first:first + size]
+            chunks, first, reading = -(-len(all_records) // size), 0, iter(all_records)
+            for number in range(1, chunks + 1):
+                chunk = list(islice(reading, size))
                 step(f"converting, validating and writing records {first + 1}-{first + len(chunk)}",
-                     number, len(chunks))
+                     number, chunks)
+                first += len(chunk)
                 asserted = converter.convert(chunk)
                 t = mark("convert", t)
                 # The compiled validator's SPARQL-based constraints wait for the store (below).
@@ -286,14 +300,14 @@ def _check_target(out: Path) -> None:
         raise InputError(str(out), None, None, None, "exists and is not an incidentkg build; refusing to replace it")
 
 
-def _violation_error(violation, records: list[Record], count: int) -> InputError:
-    by_iri = {str(r.iri): r for r in records}
-    focus = violation.focus
+def _violation_error(violation, records: Iterable[Record], count: int) -> InputError:
+    focus, base = violation.focus, str(ID)
+    parent = focus.rsplit("/", 2)[0] if focus.startswith(base) else None
+    by_iri = {iri: r for r in records if (iri := base + r.id) == focus or iri == parent}  # one pass over a spool
     record = by_iri.get(focus)
     more = f" (and {count - 1} more violations)" if count > 1 else ""
     message = f"{violation.message}{more}"
     if record is None:  # inline child: report against its parent record
-        parent = focus.rsplit("/", 2)[0] if focus.startswith(str(ID)) else None
         record = by_iri.get(parent) if parent else None
         if record is None:
             return InputError("(graph)", None, focus, violation.path, message)

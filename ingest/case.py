@@ -149,9 +149,13 @@ def read_utf8(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(str(path), line, None, None,
-                         f"not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8") from None
+        raise not_utf8(path, data.count(b"\n", 0, exc.start) + 1, exc) from None
+
+
+def not_utf8(path: Path, line: int, error: UnicodeDecodeError, offset: int = 0) -> InputError:
+    """The error for a file's first undecodable byte, on `line`, where `error` decoded the bytes from `offset`."""
+    return InputError(str(path), line, None, None,
+                      f"not UTF-8 text ({error.reason} at byte {offset + error.start}); re-save it as UTF-8")
 
 
 def read_case(path: Path, onto: Ontology | None = None) -> list[Record]:
@@ -288,20 +292,27 @@ def read_cases(paths: Iterable[Path]) -> list[Record]:
 # ---------------------------------------------------------------- records to triples
 
 
+def duplicate_id(record: Record, previous: Record) -> InputError:
+    """The error for a record whose id an earlier record has."""
+    where = f"{previous.origin.file}:{previous.origin.line}"
+    return record.origin.error("id", f"duplicate id '{record.id}' (first defined at {where})")
+
+
 class _Converter:
     """Records → distinct triples of N-Triples strings (see nt.py), checking fields, references and literal
     forms on the way. Imported datasets repeat the same words, numbers and dates hundreds of thousands of
     times, so every checked literal is memoised per property and every record IRI is written once."""
 
-    def __init__(self, records: list[Record], onto: Ontology) -> None:
+    def __init__(self, records: list[Record], onto: Ontology, classes: dict[str, str] | None = None) -> None:
         self.onto = onto
-        self.known: dict[str, Record] = {}
-        for record in records:
-            previous = self.known.get(record.id)
-            if previous is not None:
-                where = f"{previous.origin.file}:{previous.origin.line}"
-                raise record.origin.error("id", f"duplicate id '{record.id}' (first defined at {where})")
-            self.known[record.id] = record
+        # record id -> class name: given (the ids of records held elsewhere, checked there), or of `records`
+        self.known: dict[str, str] = classes if classes is not None else {}
+        if classes is None:
+            known = self.known
+            for record in records:
+                if record.id in known:
+                    raise duplicate_id(record, next(r for r in records if r.id == record.id))
+                known[record.id] = record.cls
         self.iris: dict[str, str] = {}  # record id -> <IRI>
         self.classes = {name: nt_iri(str(cls.iri)) for name, cls in onto.classes.items()}
         self.fields: dict[tuple[str, str], tuple[PropertyInfo, str]] = {}  # (class, key) -> checked property
@@ -366,17 +377,18 @@ class _Converter:
             child = _inline_child(record, key, index, value, prop, self.onto)
             self.record(child)
             return self.iri(child.id)
-        target = self.known.get(value if type(value) is str else str(value))
-        if target is None:
+        target = value if type(value) is str else str(value)
+        cls = self.known.get(target)
+        if cls is None:
             raise record.origin.error(key, f"unknown id '{value}'")
         wanted = prop.range_name
-        fits = self.fits.get((target.cls, wanted))
+        fits = self.fits.get((cls, wanted))
         if fits is None:
-            fits = self.fits[(target.cls, wanted)] = not (
-                wanted and wanted in self.onto.classes and not self.onto.is_a(target.cls, wanted))
+            fits = self.fits[(cls, wanted)] = not (
+                wanted and wanted in self.onto.classes and not self.onto.is_a(cls, wanted))
         if not fits:
-            raise record.origin.error(key, f"'{value}' is a {target.cls}, expected a {wanted}")
-        return self.iris.get(target.id) or self.iri(target.id)
+            raise record.origin.error(key, f"'{value}' is a {cls}, expected a {wanted}")
+        return self.iris.get(target) or self.iri(target)
 
     def literal(self, value: Any, prop: PropertyInfo, record: Record, key: str) -> list[str]:
         if isinstance(value, dict):  # {lang: text}
@@ -408,8 +420,9 @@ class Converter(_Converter):
     the start, so references are checked whichever chunk their target is in, and only one chunk's triples are
     held. A record's triples, its inline children's included, all come out in the chunk of that record."""
 
-    def __init__(self, records: list[Record], onto: Ontology | None = None) -> None:
-        super().__init__(records, onto or load())
+    def __init__(self, records: list[Record], onto: Ontology | None = None,
+                 classes: dict[str, str] | None = None) -> None:
+        super().__init__(records, onto or load(), classes)
 
     def convert(self, records: Iterable[Record]) -> list[tuple[str, str, str]]:
         """The distinct triples of `records` (a slice of those given at construction), in first-seen order."""
@@ -428,9 +441,9 @@ class Converter(_Converter):
         """The asserted class (N-Triples) of a record's IRI (N-Triples), whichever chunk it is in; () for
         anything else. What the validator of one chunk needs to check `sh:class` on references out of it."""
         if node.startswith(self.id_prefix) and node.endswith(">"):
-            record = self.known.get(node[len(self.id_prefix):-1])
-            if record is not None:
-                return (self.classes[record.cls],)
+            cls = self.known.get(node[len(self.id_prefix):-1])
+            if cls is not None:
+                return (self.classes[cls],)
         return ()
 
     id_prefix = f"<{ID}"

@@ -64,6 +64,12 @@ GLOSSARY = {"cartel": "cartel", "carteles": "cartel", "policia": "police", "fede
             "organizada": "organized", "crimen": "crime", "organizado": "organized"}
 
 
+# What a Resolver reads: the records of these top classes, and of them only these fields (all a spool keeps).
+RESOLVED = frozenset({"Agent", "Place", "Incident", "IdentityLink"})
+READS = frozenset({"name", "alias", "abbreviation", "wikidata", "inegiCode", "partOf", "latitude", "longitude",
+                   "place", "startDate", "endDate", "datePrecision", "links"})
+
+
 @dataclass(frozen=True)
 class Candidate:
     a: str
@@ -321,6 +327,9 @@ class Resolver:
             top = self.top(record)
             if top in ("Agent", "Place", "Incident"):
                 groups[top].append(record)
+        for top, members in groups.items():  # records of one source have no pairs: no keys to make for them
+            if len({source_of(r) for r in members}) < 2:
+                members.clear()
         found = (self.keyed_candidates(groups["Agent"], "Agent", self.agent_keys)
                  + self.keyed_candidates(groups["Place"], "Place", self.place_keys)
                  + self.incident_candidates(groups["Incident"]))
@@ -345,4 +354,4 @@ def links(records: Iterable[Record], min_score: float = 0.0) -> list[Record]:
     return out
 
 
-__all__ = ["Candidate", "INEGI_STATES", "Resolver", "candidates", "links", "name_key", "state_code"]
+__all__ = ["Candidate", "INEGI_STATES", "READS", "RESOLVED", "Resolver", "candidates", "links", "name_key", "state_code"]

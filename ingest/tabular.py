@@ -8,6 +8,7 @@ places, documents) by id so that the same outlet cited by a thousand events is o
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -21,7 +22,8 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.text import fold
-from .case import Origin, Record, note_controls, read_utf8
+from . import spool
+from .case import Origin, Record, not_utf8, note_controls, read_utf8
 
 # Every importer module has `read(path, *, published=None, progress=None, warn=None) -> list[Record]`:
 # `published` dates the dataset when the file does not, `progress(rows)` reports rows read, and `warn(line)`
@@ -168,13 +170,36 @@ class Row:
         return InputError(self.file, self.line, label or f"row {self.number}", column, message)
 
 
-def _decode(path: Path) -> str:
-    """The text of a dataset file given on the command line, which must be a file."""
+def _check_file(path: Path) -> None:
+    """A dataset file given on the command line must be a file."""
     if path.is_dir():
         raise InputError(str(path), None, None, None, "is a folder, expected a file")
     if not path.exists() and not path.is_symlink():
         raise InputError(str(path), None, None, None, "no such file")
+
+
+def _decode(path: Path) -> str:
+    """The text of a dataset file given on the command line, which must be a file."""
+    _check_file(path)
     return read_utf8(path)  # a symlink loop or unreadable file raises OSError naming it, for the CLI
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The lines of a dataset file given on the command line, read one at a time: the pieces, ends kept, that
+    `read_utf8(path).splitlines(keepends=True)` would give, and the same InputError at an undecodable byte (its
+    line, and its offset after a leading byte-order mark)."""
+    _check_file(path)
+    offset = 0  # of the line in the text after the byte-order mark
+    with path.open("rb") as handle:  # a symlink loop or unreadable file raises OSError naming it, for the CLI
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise not_utf8(path, number, exc, offset) from None
+            offset += len(raw)
+            yield from text.splitlines(keepends=True)
 
 
 def read_csv(
@@ -189,9 +214,7 @@ def read_csv(
     missing). Cells are parsed by their column's parser; an empty cell is None. With `select`, only those
     columns are parsed and given (a quick first pass over a large file)."""
     name = str(path)
-    content = _decode(path)
-    lines = content.splitlines(keepends=True)
-    reader = csv.reader(lines, strict=True)
+    reader = csv.reader(_lines(path), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -275,36 +298,60 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
 
 
 class Records:
-    """Ordered records with first-wins dedupe for shared ones (`once`), strict for the rest (`add`)."""
+    """Ordered records with first-wins dedupe for shared ones (`once`, or `add(..., shared=True)`), strict for the
+    rest (`add`). Within a spool (`spool.Spool.active`) every record goes to the spool as it is made, and `done()`
+    (an importer calls it after each event) lets go of the records that are not shared: `get` then no longer
+    finds them, and `list()` is empty, the records being in the spool. Without one, it holds them all."""
 
     def __init__(self) -> None:
         self._by_id: dict[str, Record] = {}
+        self._spool = spool.current()
+        self._segment = self._spool.segment() if self._spool is not None else 0
+        self._unshared: list[str] = []  # ids of the records since `done()` that are not shared
 
-    def add(self, cls: str, record_id: str, fields: dict, origin: Origin) -> Record:
+    def add(self, cls: str, record_id: str, fields: dict, origin: Origin, shared: bool = False) -> Record:
         fields = {k: v for k, v in fields.items() if v is not None and v != [] and v != {}}
         record = note_controls(Record(cls, record_id, fields, origin))
         previous = self._by_id.get(record_id)
+        if previous is None and self._spool is not None and self._spool.owns(self._segment, record_id):
+            previous = self._spool.find(record_id)
         if previous is not None:
             where = f"{previous.origin.file}:{previous.origin.line}"
             raise origin.error(None, f"duplicate record id '{record_id}' (first at {where})")
         self._by_id[record_id] = record
+        if self._spool is not None:
+            self._spool.add(record, shared, self._segment)
+            if not shared:
+                self._unshared.append(record_id)
         return record
 
     def once(self, cls: str, record_id: str, fields: dict, origin: Origin) -> Record:
-        """The record with this id, created on first use."""
+        """The record with this id, created on first use (a shared record)."""
         record = self._by_id.get(record_id)
-        return record if record is not None else self.add(cls, record_id, fields, origin)
+        return record if record is not None else self.add(cls, record_id, fields, origin, shared=True)
+
+    def done(self) -> None:
+        """The records added so far are complete (within a spool: let go of those not shared)."""
+        if self._spool is not None:
+            by_id = self._by_id
+            for record_id in self._unshared:
+                del by_id[record_id]
+            self._unshared = []
+            self._spool.done()
 
     def get(self, record_id: str) -> Record | None:
         return self._by_id.get(record_id)
 
     def __contains__(self, record_id: str) -> bool:
-        return record_id in self._by_id
+        return record_id in self._by_id or (self._spool is not None and self._spool.owns(self._segment, record_id))
 
     def __len__(self) -> int:
         return len(self._by_id)
 
     def list(self) -> list[Record]:
+        if self._spool is not None:
+            self.done()
+            return []
         return list(self._by_id.values())
 
 

@@ -186,6 +186,7 @@ def read(path: Path, *, published: str | None = None, progress: Progress = None,
                 {"title": "UCDP Georeferenced Event Dataset (GED)", "published": release, "language": "en",
                  "url": DATASET_URL, "description": f"The GED file imported from {Path(path).name}. {how}"})
         _event(row, out, ucdp, release, warn)
+        out.done()
     return out.list()
 
 
@@ -303,7 +304,7 @@ def _report(row: Row, out: Records, incident: str, claim_text: dict, index: int,
     out.once("Article", document, {"title": title, "publisher": outlet, "published": day}, origin)
     record = out.get(outlet)
     if record is None:
-        out.add(outlet_class(office), outlet, {"name": office, "source": document}, origin)
+        out.add(outlet_class(office), outlet, {"name": office, "source": document}, origin, shared=True)
     else:
         add_alias(record, office)
     sources = out.get(incident).fields.setdefault("source", [])
@@ -317,7 +318,8 @@ def _report(row: Row, out: Records, incident: str, claim_text: dict, index: int,
     claim = None
     if toll is None:
         claim = f"{PREFIX}/claim/{row['id']}"
-        out.once("Claim", claim, {"incident": incident, "text": claim_text}, row.origin(f"event {row['id']}"))
+        if claim not in out:  # the event's one claim, made for its first headline without a toll
+            out.add("Claim", claim, {"incident": incident, "text": claim_text}, row.origin(f"event {row['id']}"))
     out.add("Statement", f"{PREFIX}/report/{row['id']}/{index}", {
         "speaker": outlet, "reportedIn": document, "date": day, "quote": {language_of(headline): headline},
         "stance": "asserts", "claim": claim, "incident": incident,

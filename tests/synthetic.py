@@ -1,9 +1,11 @@
 """A generated case of a chosen size, for the browser's large-page test and bench/bench_viz.py: one state,
 one outlet, one armed force, and per incident a document, a claim (every second one contradicting the one before), a
-statement with one figure, so `incidents` incidents make 5 records each plus 4."""
+statement with one figure, so `incidents` incidents make 5 records each plus 4. And copies of a UCDP GED file,
+for the streaming ingest's test."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import yaml
@@ -45,4 +47,25 @@ def write_case(folder: Path, incidents: int) -> Path:
     return path
 
 
-__all__ = ["synthetic_case", "write_case"]
+def ucdp_copies(sample: Path, copies: int, out: Path, rows: int | None = None) -> Path:
+    """A UCDP GED file of `copies` copies of the first `rows` events of `sample` (all by default), each copy
+    with fresh event ids and relids: the same actors, places and outlets cited again by more events."""
+    with sample.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        events = [row for _, row in zip(range(rows or 1 << 62), reader)]
+    col = {name: i for i, name in enumerate(header)}
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for copy in range(copies):
+            for row in events:
+                row = list(row)
+                if copy:
+                    row[col["id"]] = str(90_000_000 + copy * 1_000_000 + int(row[col["id"]]) % 1_000_000)
+                    row[col["relid"]] = f"{row[col['relid']]}-c{copy}"
+                writer.writerow(row)
+    return out
+
+
+__all__ = ["synthetic_case", "ucdp_copies", "write_case"]

@@ -29,6 +29,7 @@ written in Neo4j's dialect; `to_ladybug()` is the one place that bridges Ladybug
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,6 +105,18 @@ def _matching(tokens: list[Tok], i: int) -> int:
     raise QueryError("unbalanced brackets in Cypher query")
 
 
+def _at_top(tokens: list[Tok]) -> Iterator[tuple[int, Tok]]:
+    """(index, token) of every token outside all brackets, the brackets themselves left out."""
+    depth = 0
+    for i, tok in enumerate(tokens):
+        if tok.kind == "op" and tok.text in OPEN:
+            depth += 1
+        elif tok.kind == "op" and tok.text in CLOSE:
+            depth -= 1
+        elif depth == 0:
+            yield i, tok
+
+
 def _split_top(tokens: list[Tok], sep: str = ",") -> list[list[Tok]]:
     parts: list[list[Tok]] = [[]]
     depth = 0
@@ -124,13 +137,8 @@ def union_all_parts(text: str) -> list[str]:
     (a plain UNION removes duplicates across branches, so it cannot be split)."""
     tokens = tokenize(text)
     cuts: list[tuple[int, int]] = []
-    depth = 0
-    for i, tok in enumerate(tokens):
-        if tok.kind == "op" and tok.text in OPEN:
-            depth += 1
-        elif tok.kind == "op" and tok.text in CLOSE:
-            depth -= 1
-        elif depth == 0 and tok.word("UNION"):
+    for i, tok in _at_top(tokens):
+        if tok.word("UNION"):
             nxt = _next_sig(tokens, i)
             if nxt is None or not tokens[nxt].word("ALL"):
                 return [text]
@@ -354,13 +362,9 @@ def _label_predicates(tokens: list[Tok], graph: GraphModel) -> None:
 
 def _clauses(tokens: list[Tok]) -> list[tuple[int, int, str]]:
     """The top-level clauses: (first index, end index, keyword), OPTIONAL MATCH as one clause."""
-    depth, found = 0, []
-    for i, tok in enumerate(tokens):
-        if tok.kind == "op" and tok.text in OPEN:
-            depth += 1
-        elif tok.kind == "op" and tok.text in CLOSE:
-            depth -= 1
-        elif depth == 0 and tok.kind == "word" and tok.text.upper() in CLAUSE_WORDS:
+    found = []
+    for i, tok in _at_top(tokens):
+        if tok.kind == "word" and tok.text.upper() in CLAUSE_WORDS:
             word = tok.text.upper()
             prev = _prev_sig(tokens, i)
             if word == "MATCH" and prev is not None and tokens[prev].word("OPTIONAL"):
@@ -411,13 +415,8 @@ def _merge_matches(tokens: list[Tok]) -> None:
 
 def _split_where(tokens: list[Tok]) -> tuple[list[Tok], list[Tok] | None]:
     """A MATCH clause's body (after the keyword): its pattern and its WHERE condition (None without one)."""
-    depth = 0
-    for i, tok in enumerate(tokens):
-        if tok.kind == "op" and tok.text in OPEN:
-            depth += 1
-        elif tok.kind == "op" and tok.text in CLOSE:
-            depth -= 1
-        elif depth == 0 and tok.word("WHERE"):
+    for i, tok in _at_top(tokens):
+        if tok.word("WHERE"):
             return tokens[:i], tokens[i + 1:]
     return tokens, None
 

@@ -26,7 +26,4 @@ python3 -m venv "$VENV"
 # Non-editable on purpose: the tests run against the installed package, as users get it.
 "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps .
 "$VENV/bin/python" -m pip install -q ".[test]"
-# One worker per core, up to four, each given whole test files (their module-scoped servers and builds stay
-# with one worker); every worker starts its own session Neo4j and Fuseki on free ports.
-WORKERS="${INCIDENTKG_TEST_WORKERS:-$(( $(nproc) < 4 ? $(nproc) : 4 ))}"
-"$VENV/bin/python" -m pytest -n "$WORKERS" --dist loadfile "$@"
+"$VENV/bin/python" -m pytest "$@"

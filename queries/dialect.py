@@ -105,7 +105,7 @@ def _matching(tokens: list[Tok], i: int) -> int:
     raise QueryError("unbalanced brackets in Cypher query")
 
 
-def _at_top(tokens: list[Tok]) -> Iterator[tuple[int, Tok]]:
+def at_top(tokens: list[Tok]) -> Iterator[tuple[int, Tok]]:
     """(index, token) of every token outside all brackets, the brackets themselves left out."""
     depth = 0
     for i, tok in enumerate(tokens):
@@ -137,7 +137,7 @@ def union_all_parts(text: str) -> list[str]:
     (a plain UNION removes duplicates across branches, so it cannot be split)."""
     tokens = tokenize(text)
     cuts: list[tuple[int, int]] = []
-    for i, tok in _at_top(tokens):
+    for i, tok in at_top(tokens):
         if tok.word("UNION"):
             nxt = _next_sig(tokens, i)
             if nxt is None or not tokens[nxt].word("ALL"):
@@ -363,7 +363,7 @@ def _label_predicates(tokens: list[Tok], graph: GraphModel) -> None:
 def _clauses(tokens: list[Tok]) -> list[tuple[int, int, str]]:
     """The top-level clauses: (first index, end index, keyword), OPTIONAL MATCH as one clause."""
     found = []
-    for i, tok in _at_top(tokens):
+    for i, tok in at_top(tokens):
         if tok.kind == "word" and tok.text.upper() in CLAUSE_WORDS:
             word = tok.text.upper()
             prev = _prev_sig(tokens, i)
@@ -415,7 +415,7 @@ def _merge_matches(tokens: list[Tok]) -> None:
 
 def _split_where(tokens: list[Tok]) -> tuple[list[Tok], list[Tok] | None]:
     """A MATCH clause's body (after the keyword): its pattern and its WHERE condition (None without one)."""
-    for i, tok in _at_top(tokens):
+    for i, tok in at_top(tokens):
         if tok.word("WHERE"):
             return tokens[:i], tokens[i + 1:]
     return tokens, None
@@ -570,4 +570,4 @@ def _fold_null_test(tokens: list[Tok], i: int) -> None:
         tokens[j] = Tok("ws", "")
 
 
-__all__ = ["Tok", "to_ladybug", "tokenize"]
+__all__ = ["Tok", "at_top", "to_ladybug", "tokenize", "union_all_parts"]

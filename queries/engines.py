@@ -87,11 +87,11 @@ class LadybugEngine:
         def rows() -> Iterator[dict[str, Any]]:
             result = first
             try:
-                for k in range(len(parts)):
+                for k, part in enumerate(parts):
                     if k:
-                        result, done = None, result
-                        done.close()
-                        result = self._execute(*parts[k])
+                        result.close()
+                        result = None  # closed already, should the next branch fail
+                        result = self._execute(*part)
                     while result.has_next():
                         yield dict(zip(columns, map(plain, result.get_next())))
             finally:

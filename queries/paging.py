@@ -114,20 +114,15 @@ def page_cypher(text: str, page: Page | None) -> str | None:
     subquery to wrap it in): the caller then pages the rows as it reads them."""
     if page is None:
         return text
-    from .dialect import tokenize  # the Cypher side loads the ontology; SPARQL paging needs neither
+    from .dialect import at_top, tokenize  # the Cypher side loads the ontology; SPARQL paging needs neither
 
     tokens = tokenize(text)
     significant = [i for i, t in enumerate(tokens) if t.kind not in ("ws", "comment")]
-    depth, last_return = 0, None
-    for i in significant:
-        tok = tokens[i]
-        if tok.kind == "op" and tok.text in "([{":
-            depth += 1
-        elif tok.kind == "op" and tok.text in ")]}":
-            depth -= 1
-        elif depth == 0 and tok.word("UNION"):
+    last_return = None
+    for i, tok in at_top(tokens):
+        if tok.word("UNION"):
             return None
-        elif depth == 0 and tok.word("RETURN"):
+        if tok.word("RETURN"):
             last_return = i
     if last_return is None:
         return None

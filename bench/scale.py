@@ -180,19 +180,23 @@ def sample_ids(graph: Path) -> dict[str, dict[str, str]]:
     """Record ids per parameter, ranked by the links that make them a value of it (the statements a speaker
     speaks, the documents an outlet publishes...), among the records with at least one: "selective" is the
     median record, a typical incident, speaker or outlet; "heaviest" is the most linked one (on UCDP that is
-    UCDP itself, the speaker of every statement), the worst case."""
+    UCDP itself, the speaker of every statement), the worst case. Under "links", per parameter and mode: the
+    chosen record's links and those of all its class's records together, which says how selective a "selective"
+    value really is (a class of one or two records has no small value to offer)."""
     from incidentkg.core.graph import open_store
 
     ikg = "https://w3id.org/incidentkg/ontology#"
     store = open_store(graph)
-    found: dict[str, dict[str, str]] = {"selective": {}, "heaviest": {}}
+    found: dict = {"selective": {}, "heaviest": {}, "links": {}}
     for param, (cls, link) in PARAM_CLASSES.items():
         pattern = f"?s <{ikg}{link}> ?x" if link else "?s ?p ?x"
         rows = list(store.query(
             f"SELECT ?x (COUNT(?s) AS ?n) WHERE {{ ?x a <{ikg}{cls}> . {pattern} }} GROUP BY ?x ORDER BY DESC(?n) ?x"))
         if rows:
-            found["heaviest"][param] = rows[0]["x"].value.rsplit("/id/", 1)[-1]
-            found["selective"][param] = rows[len(rows) // 2]["x"].value.rsplit("/id/", 1)[-1]
+            total = sum(int(r["n"].value) for r in rows)
+            for mode, row in (("heaviest", rows[0]), ("selective", rows[len(rows) // 2])):
+                found[mode][param] = row["x"].value.rsplit("/id/", 1)[-1]
+                found["links"].setdefault(param, {})[mode] = [int(row["n"].value), total]
     return found
 
 
@@ -220,13 +224,15 @@ def queries_figures(graph: Path, repeat: int, cli: bool, in_process: bool = True
         # the first id parameter the sample has a value for (the query's subject: binding a second one as well,
         # say an incident beside a speaker, would mostly ask for an empty intersection)
         first = next((p for p, spec in query.params.items() if spec.type == "id" and p in ids["selective"]), None)
-        runs = {"all": {}} | {mode: {first: chosen[first]} if first else {} for mode, chosen in ids.items()}
+        runs = {"all": {}} | {mode: {first: ids[mode][first]} if first else {} for mode in ("selective", "heaviest")}
         runs = {mode: params for mode, params in runs.items() if mode in modes}
         for engine in ("sparql", "cypher"):
             for mode, params in runs.items():
                 if mode != "all" and not params:
                     continue
                 entry = {"query": name, "engine": engine, "mode": mode, "params": params}
+                if mode != "all":  # the chosen value's links, of all its class's records' links
+                    entry["links"] = ids["links"][first][mode]
                 if in_process:
                     try:
                         seconds, rows = p50(lambda: queries.run(name, params, graph, engine=engine, neo4j=False),
@@ -242,7 +248,9 @@ def queries_figures(graph: Path, repeat: int, cli: bool, in_process: bool = True
                 out.append(entry)
                 print(f"  {name:<22} {engine:<6} {mode:<9} "
                       + (f"{entry['p50_ms']:9.1f} ms  {entry['rows']:7d} rows" if in_process else "")
-                      + (f"  CLI {entry['cli_ms']:9.1f} ms" if cli else ""), flush=True)
+                      + (f"  CLI {entry['cli_ms']:9.1f} ms" if cli else "")
+                      + (f"  value links {entry['links'][0]:,} of {entry['links'][1]:,}" if "links" in entry else ""),
+                      flush=True)
     return out
 
 

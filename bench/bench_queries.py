@@ -48,7 +48,7 @@ times, rows = [], 0
 for _ in range(repeat):
     started = time.perf_counter()
     if engine == "sparql":
-        bindings = {k: queries.to_term(old.params[k], v) for k, v in values.items() if v is not None}
+        bindings = queries.sparql_bindings(old, values)
         result = open_graph(graph).query(queries.bind_sparql(old.sparql, bindings), initNs=PREFIXES)
         columns = [str(v) for v in result.vars]
         rows = len([{c: python_value(row[i]) for i, c in enumerate(columns)} for row in result])

@@ -62,10 +62,15 @@ class Param:
     type: str
     default: Any = None
     description: str = ""
+    variable: str | None = None  # the SPARQL variable it binds, when not its name (header key `variable`)
 
     @property
     def required(self) -> bool:
         return False  # every parameter has a default; None means "no filter"
+
+    @property
+    def sparql_variable(self) -> str:
+        return self.variable or self.name
 
 
 @dataclass
@@ -90,6 +95,7 @@ class Header:
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where installed: the same safe subset
 HEADER = re.compile(r"^\s*(#|//)\+ ?(.*)$")
 QUERIES_ENV = "INCIDENTKG_QUERIES"
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def parse_header(text: str, path: Path) -> Header:
@@ -117,7 +123,10 @@ def parse_header(text: str, path: Path) -> Header:
         ptype = spec.get("type", "string")
         if ptype not in PARAM_TYPES:
             raise QueryError(f"{path}: parameter '{pname}' has unknown type '{ptype}' (one of {', '.join(PARAM_TYPES)})")
-        params[pname] = Param(pname, ptype, spec.get("default"), spec.get("description", ""))
+        variable = spec.get("variable")
+        if variable is not None and not (isinstance(variable, str) and _VARIABLE.fullmatch(variable)):
+            raise QueryError(f"{path}: parameter '{pname}' has variable {variable!r}, not a SPARQL variable name")
+        params[pname] = Param(pname, ptype, spec.get("default"), spec.get("description", ""), variable)
     columns = meta.get("columns") or []
     if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
         raise QueryError(f"{path}: header 'columns' must be a list of result column names")
@@ -262,6 +271,12 @@ def to_term(param: Param, value: Any) -> ox.NamedNode | ox.Literal:
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
+def sparql_bindings(query: SavedQuery, values: dict[str, Any]) -> dict[str, Any]:
+    """The given parameters as RDF terms, keyed by the SPARQL variable each binds (unset ones are left out)."""
+    return {query.params[name].sparql_variable: to_term(query.params[name], value)
+            for name, value in values.items() if value is not None}
+
+
 def bind_sparql(text: str, bindings: dict[str, Any]) -> str:
     """Insert a VALUES block binding the parameters at the top of the outermost WHERE group, so filters in
     that group see them. Each value is an RDF term serialised by rdflib (escaped), never user text."""
@@ -298,7 +313,7 @@ def stream_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | N
     for that parameter). A remote store gets them as a VALUES block."""
     if query.sparql is None:
         raise QueryError(f"query '{query.name}' has no SPARQL version ({query.path.with_suffix('.rq').name})")
-    bindings = {name: to_term(query.params[name], v) for name, v in values.items() if v is not None}
+    bindings = sparql_bindings(query, values)
     if remote is not None:
         return Stream(*_remote(page_sparql(bind_sparql(query.sparql, bindings), page), remote))
     return sparql_stream(page_sparql(_body(query.sparql), page), graph_dir, str(query.path), bindings)
@@ -464,7 +479,7 @@ def show(name: str, target: str, params: list[str] | dict[str, Any] | None = Non
     if target == "sparql":
         if query.sparql is None:
             raise QueryError(f"query '{query.name}' has no SPARQL version")
-        bindings = {k: to_term(query.params[k], v) for k, v in values.items() if v is not None}
+        bindings = sparql_bindings(query, values)
         text = bind_sparql(query.sparql, bindings) if bindings else "\n".join(
             line for line in query.sparql.splitlines() if not HEADER.match(line))
         return f"# incidentkg saved query {query.name}; parameters: {shown}\n" + text.rstrip("\n") + "\n"

@@ -183,12 +183,31 @@ def test_extra_query_folder_joins_the_catalogue(bundled_graph, tmp_path, monkeyp
     assert cli("query", "run", "raids_by_name", "-g", str(bundled_graph)).exit_code == 0
 
 
+def test_a_parameter_binds_the_variable_its_header_names(tmp_path, bundled_graph):
+    # `wanted` filters ?name, which the query computes, so the parameter cannot be ?name itself
+    (tmp_path / "raid_names.rq").write_text(
+        "#+ name: raid_names\n#+ description: Incidents by name.\n"
+        "#+ params:\n#+   name: {type: string, default: null, variable: wanted, description: Only this name.}\n"
+        "PREFIX ikg: <https://w3id.org/incidentkg/ontology#>\n"
+        "SELECT ?raid ?name WHERE { ?raid a ikg:Incident ; ikg:preferredName ?n BIND (STR(?n) AS ?name)\n"
+        "  FILTER (!BOUND(?wanted) || ?name = ?wanted) }\n", encoding="utf-8")
+    ran = cli("query", "run", "raid_names", "--queries", str(tmp_path), "-g", str(bundled_graph), "-f", "json",
+              "--param", "name=Tanhuato ranch raid")
+    assert ran.exit_code == 0, ran.output
+    assert json.loads(ran.stdout) == [{"raid": "tanhuato-2015", "name": "Tanhuato ranch raid"}]
+    everything = cli("query", "run", "raid_names", "--queries", str(tmp_path), "-g", str(bundled_graph), "-f", "json")
+    assert len(json.loads(everything.stdout)) > 1
+    shown = cli("query", "show", "raid_names", "--for", "sparql", "--queries", str(tmp_path), "--param", "name=x")
+    assert shown.exit_code == 0 and 'VALUES (?wanted) { ("x") }' in shown.stdout, shown.stdout
+
+
 @pytest.mark.parametrize("header,message", [
     ("#+ name: broken\n#+ description: [unclosed\n", "header is not valid YAML"),
     ("#+ name: broken\n", "header lacks 'description'"),
     ("#+ name: other\n#+ description: x\n", "header name 'other' differs from the file name"),
     ("#+ name: broken\n#+ description: x\n#+ params:\n#+   p: {type: float}\n", "unknown type 'float'"),
     ("#+ name: broken\n#+ description: x\n#+ columns: a\n", "'columns' must be a list"),
+    ("#+ name: broken\n#+ description: x\n#+ params:\n#+   p: {variable: \"a b\"}\n", "not a SPARQL variable name"),
 ])
 def test_a_malformed_header_is_one_error_naming_the_file(tmp_path, header, message):
     (tmp_path / "broken.rq").write_text(header + "SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")

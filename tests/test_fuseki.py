@@ -20,7 +20,9 @@ runner = CliRunner()
 CATALOG = queries.catalog()
 SELECTIVE = [("contradictions", {"incident": "tanhuato-2015"}), ("timeline", {"incident": "tlatlaya-2014"}),
              ("statements_by_speaker", {"speaker": "galindo"}), ("casualty_figures", {"category": "killed"}),
-             ("lopsided_incidents", {"threshold": 2})]
+             ("lopsided_incidents", {"threshold": 2}), ("data_quality", {"incident": "tanhuato-2015"}),
+             ("data_quality", {"incident": "tanhuato-2015", "issue": "single-source"}),
+             ("data_quality", {"issue": "no-url"})]
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import pytest
 
 from incidentkg import queries
 from incidentkg.core.errors import QueryError
+from incidentkg.core.namespaces import ID, IKG
 from incidentkg.ingest.neo4j import clear, load
 from incidentkg.ontology.projection import from_build
 from incidentkg.queries.ladybug import ensure_ladybug
@@ -96,6 +97,15 @@ def test_parameters_drawn_from_the_data(graph, name):
     folder, config = graph
     params = drawn_parameters(name, folder)
     assert_same_everywhere(name, params, folder, config)
+
+
+def test_data_quality_of_each_incident(graph):
+    # data_quality's incident appears in no column, so the drawn parameters above never set it
+    folder, config = graph
+    incidents = queries.sparql_rows(f"SELECT ?i WHERE {{ ?i a <{IKG}Incident> }}", folder, "incidents").rows
+    assert incidents
+    for row in incidents:
+        assert_same_everywhere("data_quality", {"incident": row["i"].removeprefix(str(ID))}, folder, config)
 
 
 def test_every_saved_query_has_a_cypher_twin_with_the_same_header():

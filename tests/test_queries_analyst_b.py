@@ -224,6 +224,42 @@ def test_data_quality_on_the_bundled_case(bundled_graph, engine):
         rows(bundled_graph, "data_quality", engine, issue="no-url"))
 
 
+@pytest.mark.parametrize("engine", ["sparql", "cypher"])
+def test_data_quality_of_one_incident(analyst_b_graph, engine):
+    # ab-paper reports ab-s2 (the clash) and ab-s6 and ab-s7 (the ambush): it comes once under each incident
+    paper = [("imprecise-date", "Document", "ab-paper", "month", None), ("no-url", "Document", "ab-paper", None, None)]
+    assert quality(analyst_b_graph, engine, incident="ab-ambush") == sorted([
+        *paper,
+        ("imprecise-date", "Statement", "ab-s7", "year", None),
+        ("placeholder-date", "Statement", "ab-s6", "unknown", None)], key=repr)
+    clash = quality(analyst_b_graph, engine, incident="ab-clash")
+    assert set(paper) <= set(clash) and ("imprecise-date", "Statement", "ab-s2", "month", None) in clash
+    assert {r[2] for r in clash if r[1] == "Statement"} == {"ab-s2"}
+    assert len([r for r in clash if r[0] == "single-source"]) == 10
+    assert [r[2] for r in clash if r[0] == "unsupported"] == ["ab-coords-farm-again", "ab-unasserted"]
+    # an incident no statement is about has itself as its one record
+    assert quality(analyst_b_graph, engine, incident="ab-quiet") == [("unsupported", "Incident", "ab-quiet", None, None)]
+    assert quality(analyst_b_graph, engine, incident="ab-quiet", issue="no-url") == []
+    assert quality(analyst_b_graph, engine, incident="ab-ambush", issue="no-url") == [paper[1]]
+
+
+@pytest.mark.parametrize("engine", ["sparql", "cypher"])
+def test_data_quality_by_incident_adds_up_to_the_whole(bundled_graph, engine):
+    everything = set(quality(bundled_graph, engine))
+    incidents = [r["incident"] for r in rows(bundled_graph, "incidents_by_place_and_date", engine)]
+    assert "tanhuato-2015" in incidents and len(incidents) >= 3
+    per_incident = {i: set(quality(bundled_graph, engine, incident=i)) for i in incidents}
+    for incident, found in per_incident.items():
+        assert found <= everything, incident
+    tanhuato = per_incident["tanhuato-2015"]
+    assert ("placeholder-date", "Statement", "cns-start-7am", "unknown", None) in tanhuato
+    assert {r[2] for r in tanhuato if r[0] == "single-source"} >= {"tanhuato-place-boundary",
+                                                                  "tanhuato-place-ecuandureo"}
+    # what no incident's rows hold are documents that report no statement (the brief's cited articles)
+    left = everything - set().union(*per_incident.values())
+    assert {r[1] for r in left} == {"Document"} and "proceso-tanhuato-arsenal" in {r[2] for r in left}
+
+
 # ---------------------------------------------------------------- viz --query
 
 

@@ -12,13 +12,15 @@
 //+   incident: {type: id, default: null, description: "Only the records of this incident (id), or all."}
 // Names are the build's materialised preferredName (ontology/display.py), as in the SPARQL twin. One branch per
 // kind of issue, each skipped whole when the issue parameter names another. A given incident keeps its
-// statements, the documents reporting them, its claims and itself; the test is an EXISTS on the record, so a
-// record of several incidents still comes once. Rows come branch by branch (Ladybug has no CALL subqueries to
-// sort a UNION as a whole); a column a branch leaves empty is a typed null (CASE WHEN false THEN ...), since
-// Ladybug's UNION refuses an untyped NULL beside a string or a date.
-MATCH (s:Statement)
-WHERE s.dateAccuracy IS NOT NULL AND s.dateAccuracy <> 'day'
-  AND ($incident IS NULL OR EXISTS { MATCH (s)-[:INCIDENT]->(i:Incident) WHERE i.id = $incident })
+// statements, the documents reporting them, its claims and itself. Statements and claims are matched through
+// their incident, which Ladybug then looks up by id (a statement of several incidents is kept once: DISTINCT);
+// a document is tested with an EXISTS, since one no statement reports belongs to no incident yet is listed
+// when none is given. Rows come branch by branch (Ladybug has no CALL subqueries to sort a UNION as a whole); a
+// column a branch leaves empty is a typed null (CASE WHEN false THEN ...), since Ladybug's UNION refuses an
+// untyped NULL beside a string or a date.
+MATCH (s:Statement)-[:INCIDENT]->(i:Incident)
+WHERE s.dateAccuracy IS NOT NULL AND s.dateAccuracy <> 'day' AND ($incident IS NULL OR i.id = $incident)
+WITH DISTINCT s
 WITH s, CASE WHEN s.dateAccuracy = 'unknown' THEN 'placeholder-date' ELSE 'imprecise-date' END AS issue
 WHERE $issue IS NULL OR issue = $issue
 RETURN issue, 'Statement' AS record_kind, s.id AS record, s.preferredName AS record_name, s.date AS date,
@@ -43,9 +45,10 @@ RETURN 'no-url' AS issue, 'Document' AS record_kind, d.id AS record, d.preferred
        d.published AS date, CASE WHEN false THEN '' END AS accuracy, CASE WHEN false THEN '' END AS source
 ORDER BY record
 UNION ALL
-MATCH (s:Statement)-[:CLAIM]->(c:Claim)
-WHERE ($issue IS NULL OR $issue = 'single-source') AND s.stance = 'asserts'
-  AND ($incident IS NULL OR EXISTS { MATCH (c)-[:INCIDENT]->(i:Incident) WHERE i.id = $incident })
+MATCH (c:Claim)-[:INCIDENT]->(i:Incident)
+WHERE ($issue IS NULL OR $issue = 'single-source') AND ($incident IS NULL OR i.id = $incident)
+MATCH (s:Statement)-[:CLAIM]->(c)
+WHERE s.stance = 'asserts'
   AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s) }
 MATCH (s)-[:SPEAKER]->(sp:Agent)
 WITH c, count(DISTINCT sp) AS speakers, min(sp.id) AS source
@@ -62,9 +65,8 @@ RETURN 'unsupported' AS issue, 'Incident' AS record_kind, i.id AS record, i.pref
        CASE WHEN false THEN '' END AS source
 ORDER BY record
 UNION ALL
-MATCH (c:Claim)
-WHERE ($issue IS NULL OR $issue = 'unsupported')
-  AND ($incident IS NULL OR EXISTS { MATCH (c)-[:INCIDENT]->(i:Incident) WHERE i.id = $incident })
+MATCH (c:Claim)-[:INCIDENT]->(i:Incident)
+WHERE ($issue IS NULL OR $issue = 'unsupported') AND ($incident IS NULL OR i.id = $incident)
   AND NOT EXISTS { MATCH (:Statement)-[:CLAIM]->(c) }
 RETURN 'unsupported' AS issue, 'Claim' AS record_kind, c.id AS record, c.preferredName AS record_name,
        CASE WHEN false THEN date('2000-01-01') END AS date, CASE WHEN false THEN '' END AS accuracy,

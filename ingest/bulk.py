@@ -59,6 +59,12 @@ class _TurtleProcess:
         self._child.wait()
 
 
+# The JSON-LD writer remembers each predicate's converted objects, since types, categories, stances and agents
+# come again and again; it starts a predicate afresh past this many, so the objects that come once (incidents,
+# claims, texts) do not pile up with the build's size.
+MEMO_OBJECTS = 4096
+
+
 class JsonLdWriter:
     """Compact JSON-LD under `context` (the published one), streamed from sorted triples one subject at a time:
     node ids and references as record ids relative to @base, properties and classes by their context terms,
@@ -114,7 +120,7 @@ class JsonLdWriter:
                 key, node = s, {"@id": ref(s)}
                 batch.append(node)
             known = memo.get(p)
-            if known is None or len(known) > 100_000:  # bounded: most objects of a large build come once
+            if known is None or len(known) > MEMO_OBJECTS:  # bounded: see MEMO_OBJECTS
                 known = memo[p] = {}
             hit = known.get(o)
             if hit is None:

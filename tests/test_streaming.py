@@ -104,3 +104,14 @@ def test_a_bad_row_late_in_a_streamed_file_is_one_error_and_keeps_the_previous_b
     assert (error.value.file, error.value.line, error.value.field) == (str(ged), line, field), str(error.value)
     assert (tmp_path / "g" / "graph.nt").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g", "ged.csv"], "nothing is left beside the build"
+
+
+def test_the_json_ld_does_not_depend_on_how_many_objects_its_writer_remembers(tmp_path, monkeypatch):
+    from incidentkg.ingest import bulk
+
+    build([bundled_case()], out=tmp_path / "default")
+    monkeypatch.setattr(bulk, "MEMO_OBJECTS", 1)  # every predicate starts afresh at its second object
+    build([bundled_case()], out=tmp_path / "forgetful")
+    written = (tmp_path / "default" / "graph.jsonld").read_bytes()
+    assert written == (tmp_path / "forgetful" / "graph.jsonld").read_bytes()
+    assert written.count(b'"@id"') > 300

@@ -309,7 +309,7 @@ def stream_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | N
                   remote=None, page: Page | None = None) -> Stream:
     """`run_sparql` with the rows read as they are consumed. On the build's store the parameters are
     substitutions: Oxigraph binds them wherever the variable occurs, sub-selects included, so a selective
-    parameter narrows every part of the query from the start (the saved queries use a parameter's name only
+    parameter narrows every part of the query from the start (the saved queries use a parameter's variable only
     for that parameter). A remote store gets them as a VALUES block."""
     if query.sparql is None:
         raise QueryError(f"query '{query.name}' has no SPARQL version ({query.path.with_suffix('.rq').name})")

@@ -472,6 +472,13 @@ def _rewrite_calls(tokens: list[Tok]) -> None:
         tokens[i: close + 1] = tokenize(new)
 
 
+# Translations already made: (query text, model, which parameters are null) -> (model, text, parameters used).
+# Translating a long saved query costs more than running it selectively; the result depends on the values only
+# through which are null (and the keys of a map for `+=`, never cached), so a repeated query skips it.
+_TRANSLATED: dict[tuple, tuple[GraphModel, str, frozenset[str]]] = {}
+TRANSLATED_MAX = 512
+
+
 def to_ladybug(text: str, params: dict[str, Any] | None = None, graph: GraphModel | None = None) -> tuple[str, dict]:
     """Translate a Neo4j-dialect Cypher query (and its parameters) for Ladybug. See the module docstring."""
     if graph is None:  # callers with a build pass the model saved with its Ladybug copy (no ontology parse)
@@ -479,6 +486,20 @@ def to_ladybug(text: str, params: dict[str, Any] | None = None, graph: GraphMode
 
         graph = model()
     params = dict(params or {})
+    if any(isinstance(value, dict) for value in params.values()):
+        return _translate(text, params, graph)
+    key = (text, id(graph), tuple(sorted((name, value is None) for name, value in params.items()
+                                         if f"${name}" in text)))  # a parameter the text never names: no matter
+    found = _TRANSLATED.get(key)
+    if found is None or found[0] is not graph:  # the entry holds its model, so an id is never reused under it
+        out, used = _translate(text, params, graph)
+        if len(_TRANSLATED) >= TRANSLATED_MAX:
+            _TRANSLATED.clear()
+        found = _TRANSLATED[key] = (graph, out, frozenset(used))
+    return found[1], {name: params[name] for name in found[2]}
+
+
+def _translate(text: str, params: dict[str, Any], graph: GraphModel) -> tuple[str, dict]:
     tokens = tokenize(text)
     new_params: dict[str, Any] = {}
 

@@ -6,6 +6,7 @@ SPARQL over the built store; the Neo4j tests use the session's real server (fixt
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import socket
@@ -281,6 +282,32 @@ def test_to_ladybug_rewrites_each_gap():
     assert to_ladybug(original)[0] == original
     with pytest.raises(QueryError):
         to_ladybug("MATCH (n) SET n += $m", {"m": {}})
+
+
+def test_to_ladybug_reuses_a_translation_only_where_it_applies():
+    from incidentkg.ontology.projection import model
+    from incidentkg.queries import dialect
+
+    query = "MATCH (i:Incident) WHERE ($x IS NULL OR i.id = $x) AND ($y IS NULL OR i.kind = $y) RETURN i.id AS id"
+    dialect._TRANSLATED.clear()
+    first = to_ladybug(query, {"x": "a", "y": None})
+    assert len(dialect._TRANSLATED) == 1
+    # the same null pattern: the cached text, with this call's values
+    assert to_ladybug(query, {"x": "b", "y": None, "unused": 1}) == (first[0], {"x": "b"})
+    assert len(dialect._TRANSLATED) == 1
+    # another null pattern is another translation
+    other = to_ladybug(query, {"x": None, "y": "Raid"})
+    assert other == ("MATCH (i:Incident) WHERE (NULL IS NULL OR i.id = NULL) AND (false OR i.kind = $y) "
+                     "RETURN i.id AS id", {"y": "Raid"})
+    assert len(dialect._TRANSLATED) == 2
+    # another model (another build's) is never served a translation made for a different one
+    copy = dataclasses.replace(model())
+    assert to_ladybug(query, {"x": "c", "y": None}, copy) == (first[0], {"x": "c"})
+    assert len(dialect._TRANSLATED) == 3
+    # a map for `+=` is expanded from its keys each time
+    update = "MATCH (n:Agent) SET n += $props"
+    assert to_ladybug(update, {"props": {"a": 1}})[0] == "MATCH (n:Agent) SET n.a = $props__a"
+    assert to_ladybug(update, {"props": {"b": 2}}) == ("MATCH (n:Agent) SET n.b = $props__b", {"props__b": 2})
 
 
 QUERIES = {

@@ -21,6 +21,10 @@ written in Neo4j's dialect; `to_ladybug()` is the one place that bridges Ladybug
 - every OPTIONAL MATCH after another clause gets a `WITH *` in front: without that barrier Ladybug plans the
   optional pattern over its whole relationship tables and joins it afterwards, so one incident's statements
   cost as much as all of them; with it the pattern is expanded from the rows at hand (same rows either way);
+- an OPTIONAL MATCH of several paths gets `n.id IS NOT NULL` (always true: `id` is every table's key) for
+  each new node next to a bound one: Ladybug only expands a pattern node by node from a node an expansion
+  reached when a condition was checked on the way, and otherwise hash-joins each further node with a scan
+  of its whole table (a statement's claim, speaker and document: three scans per row of the incident);
 - a UNION ALL is run by the engine one branch at a time (`union_all_parts`): Ladybug's threads interleave the
   branches' rows under load, and the saved queries promise them branch by branch, each branch in its order.
 
@@ -299,6 +303,14 @@ class _Rewriter:
                 j += 1
             parts.append(_plain(new_part))
             part_conditions.append(conditions)
+        paths = _split_top(pattern)
+        if optional and len(paths) > 1:  # see the module docstring
+            before = {_ident(t) for k, t in enumerate(tokens[:first]) if t.kind in ("word", "quoted")
+                      and not (k and tokens[k - 1].text == ".")}
+            guards = [f"{var}.id IS NOT NULL" for var in _first_hops(paths, before)]
+            if guards:
+                part_conditions[0] = guards + part_conditions[0]
+                changed = True
         if not changed:
             return None
         keyword = "OPTIONAL MATCH" if optional else "MATCH"
@@ -388,6 +400,36 @@ def _pattern_variables(tokens: list[Tok]) -> set[str]:
                 if k is not None and tokens[k].text in (":", ")", "]", "{", "*"):
                     names.add(_ident(tokens[j]))
     return names
+
+
+def _node_chain(tokens: list[Tok]) -> list[str | None]:
+    """The nodes of one path pattern, in order: each one's variable, None for an anonymous node."""
+    chain: list[str | None] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == "op" and tok.text in ("(", "["):
+            close = _matching(tokens, i)
+            if tok.text == "(":
+                j = _next_sig(tokens, i)
+                named = j is not None and j < close and tokens[j].kind in ("word", "quoted")
+                chain.append(_ident(tokens[j]) if named else None)
+            i = close + 1
+            continue
+        i += 1
+    return chain
+
+
+def _first_hops(paths: list[list[Tok]], bound: set[str]) -> list[str]:
+    """The named nodes of a pattern's paths that are new and next to a node bound before the pattern."""
+    found: list[str] = []
+    for path in paths:
+        chain = _node_chain(path)
+        for k, var in enumerate(chain):
+            near = [v for v in chain[max(k - 1, 0): k + 2] if v]
+            if var and var not in bound and var not in found and any(v in bound for v in near):
+                found.append(var)
+    return found
 
 
 def _merge_matches(tokens: list[Tok]) -> None:

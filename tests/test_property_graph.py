@@ -271,6 +271,14 @@ def test_to_ladybug_rewrites_each_gap():
     assert text == ("MATCH (s:Statement) WITH * OPTIONAL MATCH (s)-[:CLAIM_REL]->(c) WITH * OPTIONAL MATCH "
                     "(s)-[:QUANTITY_REL]->(q) WITH s, c OPTIONAL MATCH (c)-[:INCIDENT_REL]->(i) UNWIND [1] AS k WITH * "
                     "OPTIONAL MATCH (i)-[:PLACE_REL]->(p) RETURN s UNION OPTIONAL MATCH (x:Claim) RETURN x AS s")
+    # an OPTIONAL MATCH of several paths: each new node next to a bound one is checked, so Ladybug expands the
+    # pattern from it instead of scanning the other nodes' tables; one path, or no bound node, gets no check
+    text, _ = to_ladybug("MATCH (c:Claim) OPTIONAL MATCH (c)<-[:SIDES_WITH]-(s:Statement)-[:CLAIM]->(x), "
+                         "(s)-[:SPEAKER]->(p) WHERE x.id <> c.id OPTIONAL MATCH (c)-[:INCIDENT]->(i)-[:PLACE]->(l) "
+                         "RETURN s")
+    assert text == ("MATCH (c:Claim) WITH * OPTIONAL MATCH (c)<-[:SIDES_WITH]-(s:Statement)-[:CLAIM_REL]->(x), "
+                    "(s)-[:SPEAKER]->(p) WHERE s.id IS NOT NULL AND (x.id <> c.id) WITH * OPTIONAL MATCH "
+                    "(c)-[:INCIDENT_REL]->(i)-[:PLACE_REL]->(l) RETURN s")
     # consecutive MATCH clauses sharing a variable become one pattern (a comment dropped, not left to swallow the
     # line); one that shares none stays apart
     text, _ = to_ladybug("MATCH (s:Statement)-[:SPEAKER]->(a:Agent) WHERE a.id = $x // the speaker\n"

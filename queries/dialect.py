@@ -32,6 +32,7 @@ written in Neo4j's dialect; `to_ladybug()` is the one place that bridges Ladybug
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -139,19 +140,24 @@ def _split_top(tokens: list[Tok], sep: str = ",") -> list[list[Tok]]:
 def union_all_parts(text: str) -> list[str]:
     """The branches of a query whose top level is joined by UNION ALL only, in order; else the query alone
     (a plain UNION removes duplicates across branches, so it cannot be split)."""
+    return list(_union_all_parts(text))
+
+
+@functools.lru_cache(maxsize=256)  # a saved query is split again each time it runs
+def _union_all_parts(text: str) -> tuple[str, ...]:
     tokens = tokenize(text)
     cuts: list[tuple[int, int]] = []
     for i, tok in at_top(tokens):
         if tok.word("UNION"):
             nxt = _next_sig(tokens, i)
             if nxt is None or not tokens[nxt].word("ALL"):
-                return [text]
+                return (text,)
             cuts.append((i, nxt + 1))
     if not cuts:
-        return [text]
+        return (text,)
     starts = [0] + [end for _, end in cuts]
     ends = [start for start, _ in cuts] + [len(tokens)]
-    return [_text(tokens[a:b]) for a, b in zip(starts, ends)]
+    return tuple(_text(tokens[a:b]) for a, b in zip(starts, ends))
 
 
 # ---------------------------------------------------------------- Neo4j dialect -> Ladybug dialect

@@ -18,6 +18,8 @@
 // when none is given. Rows come branch by branch (Ladybug has no CALL subqueries to sort a UNION as a whole); a
 // column a branch leaves empty is a typed null (CASE WHEN false THEN ...), since Ladybug's UNION refuses an
 // untyped NULL beside a string or a date.
+// A record no statement supports is counted through an OPTIONAL MATCH rather than a NOT EXISTS: Ladybug
+// expands the optional pattern from the records at hand, while it joins a NOT EXISTS with every such edge.
 MATCH (s:Statement)-[:INCIDENT]->(i:Incident)
 WHERE s.dateAccuracy IS NOT NULL AND s.dateAccuracy <> 'day' AND ($incident IS NULL OR i.id = $incident)
 WITH DISTINCT s
@@ -59,7 +61,9 @@ ORDER BY record
 UNION ALL
 MATCH (i:Incident)
 WHERE ($issue IS NULL OR $issue = 'unsupported') AND ($incident IS NULL OR i.id = $incident)
-  AND NOT EXISTS { MATCH (:Statement)-[:INCIDENT]->(i) }
+OPTIONAL MATCH (s:Statement)-[:INCIDENT]->(i)
+WITH i, count(s) AS statements
+WHERE statements = 0
 RETURN 'unsupported' AS issue, 'Incident' AS record_kind, i.id AS record, i.preferredName AS record_name,
        CASE WHEN false THEN date('2000-01-01') END AS date, CASE WHEN false THEN '' END AS accuracy,
        CASE WHEN false THEN '' END AS source
@@ -67,7 +71,9 @@ ORDER BY record
 UNION ALL
 MATCH (c:Claim)-[:INCIDENT]->(i:Incident)
 WHERE ($issue IS NULL OR $issue = 'unsupported') AND ($incident IS NULL OR i.id = $incident)
-  AND NOT EXISTS { MATCH (:Statement)-[:CLAIM]->(c) }
+OPTIONAL MATCH (s:Statement)-[:CLAIM]->(c)
+WITH c, count(s) AS statements
+WHERE statements = 0
 RETURN 'unsupported' AS issue, 'Claim' AS record_kind, c.id AS record, c.preferredName AS record_name,
        CASE WHEN false THEN date('2000-01-01') END AS date, CASE WHEN false THEN '' END AS accuracy,
        CASE WHEN false THEN '' END AS source

@@ -20,30 +20,31 @@
 // for each party that is an opponent or within one, summed over the parties; the same for the agency's own dead
 // (its figures and its units'); then summed per period. Each source's statements are reached from the incident
 // and checked for their speaker: reached from the speaker, a source behind most statements (a whole dataset)
-// would join every one of them with every incident.
+// would join every one of them with every incident. The speaker and the figures are parts of the patterns
+// rather than EXISTS tests, which Ladybug joins with every SPEAKER or QUANTITY edge.
 MATCH (i:Incident)-[:PARTICIPANT]->(ag:GovernmentAgency)
 WHERE i.startDate IS NOT NULL AND ($agency IS NULL OR ag.id = $agency)
 MATCH (st:Statement)-[:INCIDENT]->(i)
-MATCH (st)-[:SPEAKER]->(sp)
-WHERE ($speaker IS NULL OR sp.id = $speaker) AND EXISTS { MATCH (st)-[:QUANTITY]->(:Quantity) }
+MATCH (st)-[:SPEAKER]->(sp), (st)-[:QUANTITY]->(:Quantity)
+WHERE $speaker IS NULL OR sp.id = $speaker
 WITH DISTINCT sp, i, ag
 OPTIONAL MATCH (ss:Statement)-[:INCIDENT]->(i), (ss)-[:PARTICIPATION]->(mine:Participation)-[:AGENT]->(own:Agent),
                (ss)-[:PARTICIPATION]->(theirs:Participation)-[:AGENT]->(opp:Agent)
 WHERE mine.side <> theirs.side AND theirs.participantRole IN ['armed-group', 'state-force']
   AND (own.id = ag.id OR EXISTS { MATCH (ag)-[:WITHIN_ORGANIZATION]->(own) })
 WITH sp, i, ag, collect(DISTINCT opp.id) AS opponents
-OPTIONAL MATCH (i)<-[:INCIDENT]-(s1:Statement)-[:QUANTITY]->(q1:Quantity)-[:PARTY]->(p1:Agent)
-WHERE q1.category = 'killed' AND q1.value IS NOT NULL AND EXISTS { MATCH (s1)-[:SPEAKER]->(sp) } AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s1) }
+OPTIONAL MATCH (i)<-[:INCIDENT]-(s1:Statement)-[:QUANTITY]->(q1:Quantity)-[:PARTY]->(p1:Agent), (s1)-[:SPEAKER]->(sp)
+WHERE q1.category = 'killed' AND q1.value IS NOT NULL AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s1) }
   AND (p1.id IN opponents OR EXISTS { MATCH (p1)-[:WITHIN_ORGANIZATION]->(u1:Agent) WHERE u1.id IN opponents })
 WITH sp, i, ag, opponents, p1, max(q1.value) AS party_killed
 WITH sp, i, ag, opponents, coalesce(sum(party_killed), 0) AS opposing_killed
-OPTIONAL MATCH (i)<-[:INCIDENT]-(s2:Statement)-[:QUANTITY]->(q2:Quantity)-[:PARTY]->(p2:Agent)
-WHERE q2.category = 'wounded' AND q2.value IS NOT NULL AND EXISTS { MATCH (s2)-[:SPEAKER]->(sp) } AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s2) }
+OPTIONAL MATCH (i)<-[:INCIDENT]-(s2:Statement)-[:QUANTITY]->(q2:Quantity)-[:PARTY]->(p2:Agent), (s2)-[:SPEAKER]->(sp)
+WHERE q2.category = 'wounded' AND q2.value IS NOT NULL AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s2) }
   AND (p2.id IN opponents OR EXISTS { MATCH (p2)-[:WITHIN_ORGANIZATION]->(u2:Agent) WHERE u2.id IN opponents })
 WITH sp, i, ag, opposing_killed, p2, max(q2.value) AS party_wounded
 WITH sp, i, ag, opposing_killed, coalesce(sum(party_wounded), 0) AS opposing_wounded
-OPTIONAL MATCH (i)<-[:INCIDENT]-(s3:Statement)-[:QUANTITY]->(q3:Quantity)-[:PARTY]->(p3:Agent)
-WHERE q3.category = 'killed' AND q3.value IS NOT NULL AND EXISTS { MATCH (s3)-[:SPEAKER]->(sp) } AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s3) }
+OPTIONAL MATCH (i)<-[:INCIDENT]-(s3:Statement)-[:QUANTITY]->(q3:Quantity)-[:PARTY]->(p3:Agent), (s3)-[:SPEAKER]->(sp)
+WHERE q3.category = 'killed' AND q3.value IS NOT NULL AND NOT EXISTS { MATCH (:Statement)-[:REVISES]->(s3) }
   AND (p3.id = ag.id OR EXISTS { MATCH (p3)-[:WITHIN_ORGANIZATION]->(ag) })
 WITH sp, i, ag, opposing_killed, opposing_wounded, p3, max(q3.value) AS unit_killed
 WITH sp, i, ag, opposing_killed, opposing_wounded, coalesce(sum(unit_killed), 0) AS own_killed

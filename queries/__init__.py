@@ -277,20 +277,58 @@ def sparql_bindings(query: SavedQuery, values: dict[str, Any]) -> dict[str, Any]
             for name, value in values.items() if value is not None}
 
 
-def bind_sparql(text: str, bindings: dict[str, Any]) -> str:
+def bind_sparql(text: str, bindings: dict[str, Any], subselects: bool = False) -> str:
     """Insert a VALUES block binding the parameters at the top of the outermost WHERE group, so filters in
-    that group see them. Each value is an RDF term serialised by rdflib (escaped), never user text."""
+    that group see them. Each value is an RDF term serialised by rdflib (escaped), never user text. With
+    `subselects`, each sub-select that returns a bound variable by name (not `*`, not `(... AS ?v)`) gets the
+    same block for it inside its WHERE: the meaning of binding the variable everywhere, which is what Oxigraph's
+    substitutions do, and the only way Oxigraph starts a sub-select's joins from the value rather than reading
+    all of it and keeping the rows that match."""
     if not bindings:
         return text
     body = "\n".join(line for line in text.splitlines() if not HEADER.match(line))
-    # Whole-line comments are blanked (same length, so offsets hold) so a "where {" in prose is never matched.
-    match = _WHERE.search(re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group(0)), body))
+    # Comments, strings and IRIs are blanked (same length, so offsets hold): a "where {" or a "select" in
+    # prose or in a literal is never matched, and a `#` inside an IRI starts no comment.
+    masked = _MASKED.sub(lambda m: " " * len(m.group(0)), body)
+    match = _WHERE.search(masked)
     if match is None:
         raise QueryError("query has no WHERE clause to bind parameters in")
+    inserts = [(match.end(), _values_block(bindings))]
+    if subselects:
+        for select in _SUBSELECT.finditer(masked, match.end()):
+            where = _WHERE.search(masked, select.end())
+            if where is None:
+                continue
+            returned = _returned(masked[select.end():where.start()])
+            own = {name: term for name, term in bindings.items() if name in returned}
+            if own:
+                inserts.append((where.end(), _values_block(own)))
+    for at, block in sorted(inserts, reverse=True):
+        body = body[:at] + block + body[at:]
+    return body
+
+
+_MASKED = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*""")
+_SUBSELECT = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(?=[?$(])", re.IGNORECASE)
+
+
+def _values_block(bindings: dict[str, Any]) -> str:
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(term) for term in bindings.values())
-    values = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
-    return body[: match.end()] + values + body[match.end():]
+    return f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+
+
+def _returned(projection: str) -> set[str]:
+    """The variables a SELECT clause returns by name: those outside its parenthesised expressions."""
+    names, depth = set(), 0
+    for token in re.finditer(r"[()]|[?$]([A-Za-z_][A-Za-z0-9_]*)", projection):
+        if token.group(0) == "(":
+            depth += 1
+        elif token.group(0) == ")":
+            depth -= 1
+        elif depth == 0:
+            names.add(token.group(1))
+    return names
 
 
 def _body(text: str) -> str:
@@ -307,16 +345,17 @@ def run_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None
 
 def stream_sparql(query: SavedQuery, values: dict[str, Any], graph_dir: Path | None = None, neo4j=None,
                   remote=None, page: Page | None = None) -> Stream:
-    """`run_sparql` with the rows read as they are consumed. On the build's store the parameters are
-    substitutions: Oxigraph binds them wherever the variable occurs, sub-selects included, so a selective
-    parameter narrows every part of the query from the start (the saved queries use a parameter's variable only
-    for that parameter). A remote store gets them as a VALUES block."""
+    """`run_sparql` with the rows read as they are consumed. The parameters are VALUES blocks, at the top of
+    the query and of each sub-select that returns their variable (`bind_sparql`), so a selective parameter
+    narrows every part of the query from the start (the saved queries use a parameter's variable only for that
+    parameter); on the build's store they are Oxigraph substitutions as well."""
     if query.sparql is None:
         raise QueryError(f"query '{query.name}' has no SPARQL version ({query.path.with_suffix('.rq').name})")
     bindings = sparql_bindings(query, values)
     if remote is not None:
-        return Stream(*_remote(page_sparql(bind_sparql(query.sparql, bindings), page), remote))
-    return sparql_stream(page_sparql(_body(query.sparql), page), graph_dir, str(query.path), bindings)
+        return Stream(*_remote(page_sparql(bind_sparql(query.sparql, bindings, subselects=True), page), remote))
+    return sparql_stream(page_sparql(_body(query.sparql), page), graph_dir, str(query.path), bindings,
+                         subselects=True)
 
 
 def _remote(text: str, remote) -> tuple[list[str], Any]:
@@ -333,7 +372,8 @@ def sparql_rows(text: str, graph_dir: Path | None, where: str, remote=None,
     return sparql_stream(text, graph_dir, where, bindings).result()
 
 
-def sparql_stream(text: str, graph_dir: Path | None, where: str, bindings: dict[str, Any] | None = None) -> Stream:
+def sparql_stream(text: str, graph_dir: Path | None, where: str, bindings: dict[str, Any] | None = None,
+                  subselects: bool = False) -> Stream:
     """`sparql_rows` on the build's store, the rows converted as they are read. `bindings` (variable name ->
     term) are a VALUES block, and Oxigraph substitutions for the variables the query returns."""
     store = shared_store(graph_dir)
@@ -346,9 +386,9 @@ def sparql_stream(text: str, graph_dir: Path | None, where: str, bindings: dict[
             returned = {v.value for v in probe.variables} if isinstance(probe, ox.QuerySolutions) else set()
             substitutions = {ox.Variable(n): t for n, t in bindings.items() if n in returned}
             # Every parameter also goes in a VALUES block: Oxigraph plans its joins from there (a substitution
-            # alone is applied to the rows, not used to start from the index), the substitution still reaching
-            # sub-selects.
-            text = bind_sparql(text, bindings)
+            # alone is applied to the rows, not used to start from the index); with `subselects` (a saved query)
+            # in each sub-select that returns it as well.
+            text = bind_sparql(text, bindings, subselects)
         result = store.query(text, prefixes=PREFIXES, substitutions=substitutions)
     except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
         raise QueryError(f"{where}: {' '.join(str(exc).split())}") from None
@@ -480,7 +520,7 @@ def show(name: str, target: str, params: list[str] | dict[str, Any] | None = Non
         if query.sparql is None:
             raise QueryError(f"query '{query.name}' has no SPARQL version")
         bindings = sparql_bindings(query, values)
-        text = bind_sparql(query.sparql, bindings) if bindings else "\n".join(
+        text = bind_sparql(query.sparql, bindings, subselects=True) if bindings else "\n".join(
             line for line in query.sparql.splitlines() if not HEADER.match(line))
         return f"# incidentkg saved query {query.name}; parameters: {shown}\n" + text.rstrip("\n") + "\n"
     text = query.texts.get("cypher")

@@ -586,6 +586,38 @@ def test_string_parameter_is_a_literal_never_query_text(bundled_graph):
     assert json.loads(result.stdout) == []
 
 
+def test_saved_query_parameters_also_bind_inside_the_sub_selects_that_return_them():
+    import pyoxigraph as ox
+
+    term = queries.to_term(queries.Param("s", "id"), "a")
+    text = ("SELECT ?s ?n ?t WHERE { # a select ?s where { in prose\n"
+            "  { SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s <http://e/#p> ?o } GROUP BY ?s }\n"
+            "  { SELECT (STR(?o) AS ?t) WHERE { ?s <http://e/#p> ?o } ORDER BY ?o LIMIT 1 }\n"
+            "  { SELECT * WHERE { ?s <http://e/#p> ?o2 } }\n"
+            "  FILTER (?t != \"select ?s where {\") }")
+    plain = queries.bind_sparql(text, {"s": term})
+    bound = queries.bind_sparql(text, {"s": term}, subselects=True)
+    assert plain.count("VALUES") == 1
+    # the outer group and the one sub-select returning ?s by name: not the comment, the string, the `*` or
+    # the sub-select whose ?s is its own
+    assert bound.count("VALUES") == 2
+    assert bound.index("VALUES", bound.index("(COUNT(?o) AS ?n) WHERE {")) < bound.index("GROUP BY")
+    # the same rows as Oxigraph's substitution of the variable, which reaches the sub-selects that return it and
+    # leaves alone the one whose ?s is its own (its lowest value is b's "1", not a's "2")
+    store = ox.Store()
+    for subject, objects in (("a", ["2"]), ("b", ["1", "3"])):
+        for o in objects:
+            store.add(ox.Quad(ox.NamedNode(f"https://w3id.org/incidentkg/id/{subject}"), ox.NamedNode("http://e/#p"),
+                              ox.Literal(o)))
+
+    def rows(query, substitutions=None):
+        return sorted(tuple(str(v) for v in r) for r in store.query(query, substitutions=substitutions or {}))
+
+    a = "<https://w3id.org/incidentkg/id/a>"
+    assert rows(bound) == [(a, '"1"^^<http://www.w3.org/2001/XMLSchema#integer>', '"1"')]
+    assert rows(bound) == rows(text, {ox.Variable("s"): ox.NamedNode(a[1:-1])})
+
+
 def test_parameters_bind_in_the_outer_group_not_in_comments():
     term = queries.to_term(queries.Param("s", "id"), "galindo")
     text = queries.bind_sparql("#+ name: x\n# where { not here\nSELECT * WHERE {\n  ?s ?p ?o }\n", {"s": term})

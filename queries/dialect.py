@@ -288,7 +288,8 @@ class _Rewriter:
         pattern = tokens[start + 1: where if where is not None else end]
         where_text = _plain(tokens[where + 1: end]) if where is not None else ""
         parts, part_conditions, changed = [], [], False
-        for part in _split_top(pattern):
+        paths = _split_top(pattern)
+        for part in paths:
             new_part, conditions = [], []
             j = 0
             while j < len(part):
@@ -309,7 +310,6 @@ class _Rewriter:
                 j += 1
             parts.append(_plain(new_part))
             part_conditions.append(conditions)
-        paths = _split_top(pattern)
         if optional and len(paths) > 1:  # see the module docstring
             before = {_ident(t) for k, t in enumerate(tokens[:first]) if t.kind in ("word", "quoted")
                       and not (k and tokens[k - 1].text == ".")}
